@@ -27,10 +27,26 @@ typedef struct {
     guint8 state[P2P_F_COUNT];  /* P2pCellState, set by p2p_results_suppress */
 } P2pResult;
 
+/* One analysis_figures row: a series point or parameter a report draws
+ * (monthly_encounters, trend, capture_recapture, reach_by_site, ...). */
+typedef struct {
+    char *country;   /* CC or ALL; g_malloc'd */
+    char *period;    /* as for P2pResult */
+    char *figure;    /* figure name (schemas/002-analysis.sql) */
+    char *grp;       /* "all", "worker_type=peer", ... */
+    char *key;       /* "2019-05", "n1", "slope", a site name, ... */
+    double value;    /* NAN = NULL */
+    double value2;   /* NAN = NULL */
+} P2pFigure;
+
 typedef struct {
     gint64 run_id;      /* analysis_runs.run_id the rows came from, 0 = none */
     GPtrArray *rows;    /* of P2pResult *, owned (freed with the set) */
     GHashTable *index;  /* "country|period|indicator|grp" -> row, borrowed */
+    GPtrArray *figures; /* of P2pFigure *, owned: the run's figures (the
+                           suppression reads capture_recapture n1/n2/m) */
+    GHashTable *findex; /* "country|period|figure|grp|key" -> figure,
+                           borrowed */
 } P2pResultSet;
 
 P2pResultSet *p2p_results_new(void);
@@ -42,12 +58,28 @@ P2pResult *p2p_results_add(P2pResultSet *rs, const char *country,
                            const char *period, const char *indicator,
                            const char *grp, const double f[P2P_F_COUNT]);
 
+/* Append a figure (copies the strings); value/value2 NAN for NULL.
+ * Returns it, owned by rs. */
+P2pFigure *p2p_results_add_figure(P2pResultSet *rs, const char *country,
+                                  const char *period, const char *figure,
+                                  const char *grp, const char *key,
+                                  double value, double value2);
+
+/* The figure with that key, or NULL. Borrowed. */
+const P2pFigure *p2p_results_find_figure(const P2pResultSet *rs,
+                                         const char *country,
+                                         const char *period,
+                                         const char *figure, const char *grp,
+                                         const char *key);
+
 /* The row with that key, or NULL. Borrowed. */
 const P2pResult *p2p_results_find(const P2pResultSet *rs, const char *country,
                                   const char *period, const char *indicator,
                                   const char *grp);
 
-/* Load the rows of one stored run (country NULL: every country and ALL). */
+/* Load the rows and figures of one stored run (country NULL: every country
+ * and ALL; "ALL" loads the countries' capture_recapture figures too, which
+ * the suppression of ALL's estimate needs). NULL with error (P2P_EXIT_DB). */
 P2pResultSet *p2p_results_load(sqlite3 *db, gint64 run_id, const char *country,
                                GError **error);
 
