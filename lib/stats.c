@@ -7,8 +7,8 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_vector.h>
 
 /* Out-parameters may be NULL when the caller does not want that figure. */
@@ -144,9 +144,34 @@ static double poisson_deviance(const double *y, const double *mu, size_t n)
     return 2 * dev;
 }
 
+/* μ_i = exp(α + β(i − c)) for every i, and the deviance; +inf when a μ
+ * overflows or underflows to 0 (the step is then halved). */
+static double poisson_fit(const double *y, size_t n, double c, double alpha,
+                          double beta, double *mu)
+{
+    for (size_t i = 0; i < n; i++) {
+        mu[i] = exp(alpha + beta * ((double)i - c));
+        if (!isfinite(mu[i]) || mu[i] <= 0)
+            return INFINITY;
+    }
+    double dev = poisson_deviance(y, mu, n);
+    return isfinite(dev) ? dev : INFINITY;
+}
+
 #define IRLS_MAX_ITER 50
 #define IRLS_TOL 1e-10
+#define IRLS_MAX_HALVING 30
 
+/* IRLS for the canonical log link is Newton's method: each step solves
+ * (X'WX) δ = X'(y − μ) with W = diag(μ). The step is solved from these sums
+ * rather than by weighted least squares on the working response
+ * z = η + (y − μ)/μ, because a month with y > 0 and a tiny fitted μ (a quiet
+ * start before a busy period) gives a z of ~1/μ whose rounding swamps the
+ * solution; the sums stay of the size of the counts. The month index is
+ * centred at c = (n−1)/2 to keep X'WX well conditioned. The fit starts from
+ * the no-trend model (β = 0, μ = ȳ) and halves a step that raises the
+ * deviance, so it converges whenever the MLE exists (the log-likelihood is
+ * concave). */
 gboolean p2p_poisson_trend(const double *counts, size_t n, double *b0,
                            double *b1, double *se1, double *p)
 {
@@ -156,68 +181,68 @@ gboolean p2p_poisson_trend(const double *counts, size_t n, double *b0,
     put(p, NAN);
     if (!counts || n < 3)
         return FALSE;
-    gboolean any = FALSE;
+    double sy = 0;
     for (size_t i = 0; i < n; i++) {
         if (!(counts[i] >= 0) || !isfinite(counts[i]))
             return FALSE;
-        any |= counts[i] > 0;
+        sy += counts[i];
     }
-    if (!any)
+    if (!(sy > 0))
         return FALSE;
 
     gboolean converged = FALSE;
-    double beta0 = NAN, beta1 = NAN;
-    gsl_matrix *X = gsl_matrix_alloc(n, 2);
-    gsl_matrix *cov = gsl_matrix_alloc(2, 2);
-    gsl_vector *w = gsl_vector_alloc(n);
-    gsl_vector *z = gsl_vector_alloc(n);
-    gsl_vector *coef = gsl_vector_alloc(2);
-    gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, 2);
+    double c = ((double)n - 1) / 2;
+    double alpha = log(sy / (double)n), beta = 0;
     double *mu = g_new(double, n);
-    double *eta = g_new(double, n);
+    gsl_matrix *info = gsl_matrix_alloc(2, 2);
+    gsl_vector *score = gsl_vector_alloc(2);
+    gsl_vector *step = gsl_vector_alloc(2);
+    double dev = poisson_fit(counts, n, c, alpha, beta, mu);
 
-    for (size_t i = 0; i < n; i++) {
-        gsl_matrix_set(X, i, 0, 1.0);
-        gsl_matrix_set(X, i, 1, (double)i);
-        /* R's glm start for the Poisson family: μ = y + 0.1, so zeros work. */
-        mu[i] = counts[i] + 0.1;
-        eta[i] = log(mu[i]);
-    }
-    double dev = poisson_deviance(counts, mu, n);
-
-    for (int iter = 0; iter < IRLS_MAX_ITER; iter++) {
-        /* Working response and weights of the canonical log link. */
+    for (int iter = 0; iter < IRLS_MAX_ITER && !converged; iter++) {
+        double s0 = 0, s1 = 0, i00 = 0, i01 = 0, i11 = 0;
         for (size_t i = 0; i < n; i++) {
-            gsl_vector_set(z, i, eta[i] + (counts[i] - mu[i]) / mu[i]);
-            gsl_vector_set(w, i, mu[i]);
+            double x = (double)i - c, r = counts[i] - mu[i];
+            s0 += r;
+            s1 += x * r;
+            i00 += mu[i];
+            i01 += x * mu[i];
+            i11 += x * x * mu[i];
         }
-        double chisq;
-        if (gsl_multifit_wlinear(X, w, z, coef, cov, &chisq, ws) != GSL_SUCCESS)
+        gsl_matrix_set(info, 0, 0, i00);
+        gsl_matrix_set(info, 0, 1, i01);
+        gsl_matrix_set(info, 1, 0, i01);
+        gsl_matrix_set(info, 1, 1, i11);
+        gsl_vector_set(score, 0, s0);
+        gsl_vector_set(score, 1, s1);
+        if (gsl_linalg_cholesky_decomp1(info) != GSL_SUCCESS
+            || gsl_linalg_cholesky_solve(info, score, step) != GSL_SUCCESS)
             goto out;
-        beta0 = gsl_vector_get(coef, 0);
-        beta1 = gsl_vector_get(coef, 1);
-        for (size_t i = 0; i < n; i++) {
-            eta[i] = beta0 + beta1 * (double)i;
-            mu[i] = exp(eta[i]);
-            if (!isfinite(mu[i]) || mu[i] <= 0)
-                goto out; /* fitted rates run off to 0 or infinity */
+        double da = gsl_vector_get(step, 0), db = gsl_vector_get(step, 1);
+        double dev_new = INFINITY;
+        for (int h = 0; h <= IRLS_MAX_HALVING; h++) {
+            dev_new = poisson_fit(counts, n, c, alpha + da, beta + db, mu);
+            if (dev_new <= dev
+                || fabs(dev_new - dev) / (fabs(dev_new) + 0.1) < IRLS_TOL)
+                break;
+            da /= 2;
+            db /= 2;
         }
-        double dev_new = poisson_deviance(counts, mu, n);
         if (!isfinite(dev_new))
             goto out;
+        alpha += da;
+        beta += db;
         /* R's glm.control criterion, with a tighter epsilon. */
-        if (fabs(dev_new - dev) / (fabs(dev_new) + 0.1) < IRLS_TOL) {
-            converged = TRUE;
-            break;
-        }
+        converged = fabs(dev_new - dev) / (fabs(dev_new) + 0.1) < IRLS_TOL;
         dev = dev_new;
     }
     if (!converged)
         goto out;
 
-    /* Var(b1) = [(X'WX)^-1]_11 at the fitted μ. For X = [1, x] that element
-     * is 1 / Σ μ_i (x_i − x̄)², x̄ the μ-weighted mean: the centred form
-     * avoids the cancellation in det = Σμ·Σμx² − (Σμx)². */
+    /* Var(β) = [(X'WX)^-1]_11 at the fitted μ, which for the centred design
+     * is 1 / Σ μ_i (x_i − x̄)², x̄ the μ-weighted mean: the centred sum avoids
+     * the cancellation in det = Σμ·Σμx² − (Σμx)². (mu holds the fit at the
+     * final α, β: the last accepted step.) */
     double sm = 0, smx = 0;
     for (size_t i = 0; i < n; i++) {
         sm += mu[i];
@@ -231,20 +256,16 @@ gboolean p2p_poisson_trend(const double *counts, size_t n, double *b0,
         converged = FALSE;
         goto out;
     }
-    put(b0, beta0);
-    put(b1, beta1);
+    put(b0, alpha - beta * c);
+    put(b1, beta);
     put(se1, se);
-    put(p, 2 * gsl_cdf_ugaussian_Q(fabs(beta1 / se)));
+    put(p, 2 * gsl_cdf_ugaussian_Q(fabs(beta / se)));
 
 out:
-    g_free(eta);
+    gsl_vector_free(step);
+    gsl_vector_free(score);
+    gsl_matrix_free(info);
     g_free(mu);
-    gsl_multifit_linear_free(ws);
-    gsl_vector_free(coef);
-    gsl_vector_free(z);
-    gsl_vector_free(w);
-    gsl_matrix_free(cov);
-    gsl_matrix_free(X);
     return converged;
 }
 

@@ -38,9 +38,11 @@ gboolean p2p_risk_ratio_katz(double a, double n1, double c, double n2,
 double p2p_fisher_exact(unsigned long a, unsigned long b, unsigned long c,
                         unsigned long d);
 
-/* Poisson regression (log link) of counts[i] on i = 0..n-1 by IRLS (start
- * μ = y + 0.1 as R's glm, stop when the deviance changes by less than 1e-10
- * relative, at most 50 iterations). exp(b1) is the monthly rate ratio.
+/* Poisson regression (log link) of counts[i] on i = 0..n-1 by IRLS, i.e.
+ * Newton's method for this canonical link (from the no-trend fit, halving a
+ * step that raises the deviance; stop when the deviance changes by less than
+ * 1e-10 relative, as R's glm criterion; at most 50 iterations). The same MLE
+ * as R's glm(y ~ x, poisson). exp(b1) is the monthly rate ratio.
  * out b0, b1: intercept and slope; out se1: standard error of b1 from
  * (X'WX)^-1 at the fit;
  * out p: two-sided Wald p for b1 = 0. FALSE when n < 3, when every count is 0,

@@ -214,7 +214,7 @@ static void test_fisher(void)
 /* ---- Poisson trend ------------------------------------------------------ */
 
 /* Newton-Raphson on the Poisson score equations in long double, from b = 0
- * and the log mean, with step halving: Σ(y−μ) = 0, Σx(y−μ) = 0. */
+ * and the log mean: Σ(y−μ) = 0, Σx(y−μ) = 0. */
 static void poisson_reference(const double *y, size_t n, long double *b0,
                               long double *b1, long double *se1)
 {
@@ -294,6 +294,18 @@ static void test_poisson(void)
     is_near(b0, (double)rb0, 1e-6, "poisson 120 months b0");
     is_near(b1, (double)rb1, 1e-6, "poisson 120 months b1");
     is_near(se, (double)rse, 1e-6, "poisson 120 months se1");
+
+    /* A quiet start before a busy period: 1 encounter, 38 empty months,
+     * then 10000. The fitted first month is ~1e-90, where weighted least
+     * squares on the working response z ~ 1/μ loses every digit; the MLE
+     * (slope ≈ ln 257) must still come out. */
+    double quiet[40] = {1};
+    quiet[39] = 10000;
+    poisson_reference(quiet, 40, &rb0, &rb1, &rse);
+    ok(p2p_poisson_trend(quiet, 40, &b0, &b1, &se, &p), "poisson quiet start fitted");
+    is_near(b0, (double)rb0, 1e-6, "poisson quiet start b0");
+    is_near(b1, (double)rb1, 1e-6, "poisson quiet start b1");
+    is_near(se, (double)rse, 1e-6, "poisson quiet start se1");
 
     const double zeros[] = {0, 0, 0, 0};
     b1 = 0;
