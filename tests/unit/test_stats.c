@@ -31,8 +31,8 @@
 static void test_wilson(void)
 {
     /* Newcombe RG (1998), "Two-sided confidence intervals for the single
-     * proportion: comparison of seven methods", Stat Med 17:857-872,
-     * Table II, method 3 (score method without continuity correction).
+     * proportion: comparison of seven methods", Stat Med 17:857-872: its
+     * worked examples, method 3 (score method without continuity correction).
      * Published to 4 decimals, so 1e-3 absolute is ample; the published
      * figures are matched to 5e-5 in fact (rounding of the last digit). */
     static const struct {
@@ -363,11 +363,13 @@ static void test_krippendorff(void)
 {
     double alpha;
     /* Krippendorff K (2011), "Computing Krippendorff's Alpha-Reliability",
-     * Annenberg School for Communication Departmental Papers 43, section
-     * "C. Nominal data, any number of observers, missing values": observers
-     * A..D (columns here), units 1..12 (rows); α = 0.743 (exactly 113/152
-     * from the coincidences: n = 40, Σ_{c≠k} o_ck = 8). The data are also the
-     * doctest of the Python "krippendorff" package (Castro). */
+     * Annenberg School for Communication Departmental Papers 43, section C
+     * (nominal data, any number of observers, missing data; titles
+     * paraphrased): observers A..D (columns here), units 1..12 (rows);
+     * α = 0.743 (exactly 113/152 from the coincidences: n = 40,
+     * Σ_{c≠k} o_ck = 8). The data were taken, via the search tool, from the
+     * doctest of the Python "krippendorff" package, which cites the paper
+     * (page 8) and prints 0.743. */
     static const int nominal[12 * 4] = {
         1, 1, M, 1, /* unit 1 */
         2, 2, 3, 2, /* unit 2 */
@@ -386,7 +388,9 @@ static void test_krippendorff(void)
     is_abs(alpha, 0.743, 1e-3, "alpha nominal 4 coders, missing values (published 0.743)");
     is_near(alpha, 113.0 / 152, 1e-12, "alpha nominal = 113/152 exactly");
 
-    /* Same paper, "A. Binary data, two observers, no missing data":
+    /* Same paper, section A (binary data, two observers, no missing data;
+     * data as quoted in our brief, the paper's text itself not retrievable
+     * here, so the value is also derived by hand below):
      * A = 0 1 0 0 0 0 0 0 1 0, B = 1 1 1 0 0 1 0 0 0 0; coincidences
      * o00 = 10, o01 = o10 = 4, o11 = 2; n0 = 14, n1 = 6, n = 20;
      * α = 1 − 19·4/(14·6) = 0.0952 (published 0.095). */
