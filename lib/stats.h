@@ -5,8 +5,9 @@
  * out-parameter may be NULL when that figure is not wanted. Inputs outside
  * their domain (negative or non-finite counts, x > n) also give FALSE.
  * GSL's default error handler aborts: programs call
- * gsl_set_error_handler_off() once at start (p2p_poisson_trend uses GSL's
- * weighted least squares and checks its status). */
+ * gsl_set_error_handler_off() once at start (p2p_poisson_trend solves with GSL's
+ * Cholesky and checks its status). For a comparison, Fisher's table is
+ * [[a, n1-a], [c, n2-c]] in p2p_risk_ratio_katz's terms. */
 #ifndef P2P_STATS_H
 #define P2P_STATS_H
 
