@@ -20,6 +20,7 @@ CREATE TABLE source_files (
   run_id      INTEGER NOT NULL REFERENCES ingest_runs(run_id),
   path        TEXT NOT NULL,              -- as given on the command line
   sha256      TEXT NOT NULL,              -- of the file's bytes, lower-case hex
+  size        INTEGER NOT NULL,           -- bytes; a file of a size never seen cannot be a repeat
   kind        TEXT NOT NULL,              -- encounters, referrals, ...
   mapping     TEXT,                       -- mapping file used, if any
   ingested_at TEXT NOT NULL,
@@ -32,6 +33,7 @@ CREATE TABLE source_files (
   removed     INTEGER NOT NULL DEFAULT 0  -- fg_segments codings replaced away
 );
 CREATE INDEX source_files_sha ON source_files(sha256);
+CREATE INDEX source_files_size ON source_files(size);
 
 CREATE TABLE encounters (
   country        TEXT NOT NULL,

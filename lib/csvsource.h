@@ -1,0 +1,43 @@
+/* csvsource.h: reading one delimited file as records with their physical
+ * line numbers, over libcsv: BOM skipped, CRLF or LF, charset conversion to
+ * UTF-8 (GLib iconv), the SHA-256 of the file's raw bytes on the way. */
+#ifndef P2P_CSVSOURCE_H
+#define P2P_CSVSOURCE_H
+
+#include <stdio.h>
+#include "p2p.h"
+
+/* One record; fields are borrowed and valid only during the callback.
+ * Fields are not NUL-terminated (they may contain NUL bytes). */
+typedef struct {
+    size_t nfields;
+    const char *const *field;   /* field[i] points into the reader's buffer */
+    const size_t *len;          /* len[i]: bytes of field i */
+    long line;                  /* physical line the record starts on */
+} P2pCsvRecord;
+
+/* Called per record, the header first. Return FALSE to stop reading (the
+ * callback then owns the reason: the parse returns FALSE without an error). */
+typedef gboolean (*P2pCsvRecordFn)(const P2pCsvRecord *rec, void *data);
+
+/* Called now and then with bytes read so far, for progress display. */
+typedef void (*P2pCsvProgressFn)(gint64 bytes, void *data);
+
+typedef struct {
+    char delimiter;          /* ',' by default */
+    const char *encoding;    /* NULL or "UTF-8": no conversion */
+    P2pCsvProgressFn progress; /* may be NULL */
+} P2pCsvOptions;
+
+/* Read all of fp (named name in messages), calling fn per record.
+ * out sha256_hex: hash of every raw byte read (65 bytes), may be NULL.
+ * On a read error, a conversion error or an unterminated quote returns FALSE
+ * with error (P2P_EXIT_FILE) "LINE: reason" (the caller adds the file name);
+ * when fn stopped the read, returns FALSE with no error set. */
+gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
+                      void *data, char *sha256_hex, GError **error);
+
+/* Append the field to out as one RFC 4180 field (quoted when needed). */
+void p2p_csv_append_field(GString *out, const char *s, size_t len);
+
+#endif

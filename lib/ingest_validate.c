@@ -1,0 +1,327 @@
+/* ingest_validate.c: checking and normalising one row's fields against the
+ * kind table (contract "Inputs" and "Ingest rules"). */
+#define _XOPEN_SOURCE 700  /* strptime */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ingest_internal.h"
+#include "text.h"
+
+void p2p_row_init(P2pRow *row)
+{
+    memset(row, 0, sizeof *row);
+    for (int c = 0; c < MAX_COLS; c++)
+        row->val[c] = g_string_sized_new(32);
+}
+
+void p2p_row_clear(P2pRow *row)
+{
+    for (int c = 0; c < MAX_COLS; c++)
+        if (row->val[c])
+            g_string_free(row->val[c], TRUE);
+    memset(row, 0, sizeof *row);
+}
+
+static void quoted(GString *reason, const char *s, size_t len)
+{
+    g_string_append_c(reason, '\'');
+    p2p_text_append_escaped(reason, s, len);
+    g_string_append_c(reason, '\'');
+}
+
+static void expected_list(GString *reason, const char *const *values)
+{
+    g_string_append(reason, " (expected ");
+    for (int i = 0; values[i]; i++)
+        g_string_append_printf(reason, "%s%s", i ? ", " : "", values[i]);
+    g_string_append_c(reason, ')');
+}
+
+/* Canonical enumerated value matching s case-insensitively, or NULL. */
+static const char *match_enum(const char *const *values, const char *s, size_t len)
+{
+    for (int i = 0; values[i]; i++)
+        if (strlen(values[i]) == len && g_ascii_strncasecmp(values[i], s, len) == 0)
+            return values[i];
+    return NULL;
+}
+
+/* Apply the mapping's recode to a trimmed value; out s, len replaced. */
+static void recode(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
+                   const P2pColumn *col, const char **s, size_t *len)
+{
+    if (!p2p_mapping_has_recodes(ctx->map, hm->kind->id, col->name))
+        return;
+    const char *v = p2p_mapping_recode(ctx->map, hm->kind->id, col->name, *s, *len);
+    if (v) {
+        *s = v;
+        *len = strlen(v);
+    }
+}
+
+static gboolean check_enum(const char *const *values, const char *s, size_t len,
+                           GString *out, GString *reason, const char *what)
+{
+    const char *v = match_enum(values, s, len);
+    if (v) {
+        g_string_append(out, v);
+        return TRUE;
+    }
+    g_string_append_printf(reason, "invalid %s ", what);
+    quoted(reason, s, len);
+    expected_list(reason, values);
+    return FALSE;
+}
+
+static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
+                           const P2pColumn *col, const char *s, size_t len,
+                           GString *out, GString *reason)
+{
+    size_t i = 0;
+    while (i <= len) {
+        const char *semi = memchr(s + i, ';', len - i);
+        size_t end = semi ? (size_t)(semi - s) : len;
+        size_t st, n = p2p_text_trim(s + i, end - i, &st);
+        const char *item = s + i + st;
+        recode(ctx, hm, col, &item, &n);
+        if (n > 0) {
+            if (out->len)
+                g_string_append_c(out, ';');
+            if (!check_enum(col->values, item, n, out, reason, "item"))
+                return FALSE;
+        }
+        i = end + 1;
+    }
+    return TRUE;
+}
+
+static gboolean parse_int(const char *s, size_t len, gint64 *v)
+{
+    char buf[24];
+    if (len == 0 || len >= sizeof buf)
+        return FALSE;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    gint64 x = g_ascii_strtoll(buf, &end, 10);
+    if (*end || !(g_ascii_isdigit(buf[0]) || ((buf[0] == '-' || buf[0] == '+') && len > 1)))
+        return FALSE;
+    *v = x;
+    return TRUE;
+}
+
+static gboolean check_int(const P2pColumn *col, const char *s, size_t len,
+                          GString *out, GString *reason)
+{
+    gint64 v;
+    if (!parse_int(s, len, &v)) {
+        g_string_append(reason, "invalid integer ");
+        quoted(reason, s, len);
+        return FALSE;
+    }
+    if (v < col->min || (col->max && v > col->max)) {
+        g_string_append_printf(reason, "value %" G_GINT64_FORMAT " out of range ", v);
+        if (col->max == G_MAXINT32)
+            g_string_append_printf(reason, "(%" G_GINT64_FORMAT " or more)", col->min);
+        else
+            g_string_append_printf(reason, "(%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")",
+                                   col->min, col->max);
+        return FALSE;
+    }
+    g_string_append_printf(out, "%" G_GINT64_FORMAT, v);
+    return TRUE;
+}
+
+static gboolean check_year(const P2pColumn *col, const char *s, size_t len,
+                           GString *out, GString *reason)
+{
+    gboolean digits = len == 4;
+    for (size_t i = 0; digits && i < len; i++)
+        digits = g_ascii_isdigit(s[i]);
+    if (!digits) {
+        g_string_append(reason, "invalid year ");
+        quoted(reason, s, len);
+        g_string_append(reason, " (expected 4 digits)");
+        return FALSE;
+    }
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    if (y < col->min) {
+        g_string_append_printf(reason, "year %d before %" G_GINT64_FORMAT, y, col->min);
+        return FALSE;
+    }
+    g_string_append_printf(out, "%04d", y);
+    return TRUE;
+}
+
+/* A date in the mapping's format (default YYYY-MM-DD), a real calendar day,
+ * not after today; out is YYYY-MM-DD. */
+static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t len,
+                           GString *out, GString *reason)
+{
+    const char *fmt = ctx->map && ctx->map->date_format ? ctx->map->date_format
+                                                        : "%Y-%m-%d";
+    char buf[64];
+    struct tm tm = {0};
+    gboolean ok = len < sizeof buf;
+    if (ok) {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        char *end = strptime(buf, fmt, &tm);
+        ok = end && *end == '\0';
+    }
+    /* strptime accepts "2020-2-30" loosely: demand the canonical width and a
+     * real day (GDate knows the calendar). */
+    if (ok && !ctx->map) {
+        ok = len == 10 && buf[4] == '-' && buf[7] == '-';
+    }
+    int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+    ok = ok && y >= 1000 && y <= 9999
+         && g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+    if (!ok) {
+        char *hint = p2p_mapping_date_hint(fmt);
+        g_string_append(reason, "invalid date ");
+        quoted(reason, s, len);
+        g_string_append_printf(reason, " (expected %s)", hint);
+        g_free(hint);
+        return FALSE;
+    }
+    char iso[16];
+    g_snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    if (strcmp(iso, ctx->today) > 0) {
+        g_string_append_printf(reason, "date %s is after today (%s)", iso, ctx->today);
+        return FALSE;
+    }
+    g_string_append(out, iso);
+    return TRUE;
+}
+
+static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
+                            int c, const char *raw, size_t rawlen, P2pRow *row,
+                            GString *reason)
+{
+    const P2pColumn *col = &hm->kind->columns[c];
+    GString *out = row->val[c];
+    P2pTextError te = p2p_text_check(raw, rawlen, NULL);
+    if (te != P2P_TEXT_OK) {
+        g_string_append(reason, p2p_text_error_str(te));
+        return FALSE;
+    }
+    size_t st, len = p2p_text_trim(raw, rawlen, &st);
+    const char *s = raw + st;
+    if (col->type == P2P_COL_TEXT) {
+        len = rawlen;   /* text is taken as written */
+        s = raw;
+    }
+    if (col->type == P2P_COL_ENUM || col->type == P2P_COL_COUNTRY)
+        recode(ctx, hm, col, &s, &len);
+    if (len == 0) {
+        row->null[c] = col->missing == NULL;
+        if (col->missing)
+            g_string_append(out, col->missing);
+        if (col->required) {
+            g_string_append(reason, "required value missing");
+            return FALSE;
+        }
+        return TRUE;
+    }
+    switch (col->type) {
+    case P2P_COL_TEXT:
+    case P2P_COL_ID: {
+        char *n = p2p_text_nfc(s, len);
+        g_string_append(out, n);
+        g_free(n);
+        return TRUE;
+    }
+    case P2P_COL_CLIENT: {
+        char *code = p2p_text_client_code(s, len);
+        p2p_key_hash(ctx->key, code, strlen(code), row->client);
+        g_string_append(out, row->client);
+        g_free(code);
+        return TRUE;
+    }
+    case P2P_COL_COUNTRY: {
+        row->country = p2p_country_canonical(s, len);
+        if (!row->country) {
+            g_string_append(reason, "invalid country ");
+            quoted(reason, s, len);
+            g_string_append(reason, " (expected PT, GR, PL, LT, BE, FR, NL, HU)");
+            return FALSE;
+        }
+        g_string_append(out, row->country);
+        return TRUE;
+    }
+    case P2P_COL_ENUM: return check_enum(col->values, s, len, out, reason, "value");
+    case P2P_COL_LIST: return check_list(ctx, hm, col, s, len, out, reason);
+    case P2P_COL_INT: return check_int(col, s, len, out, reason);
+    case P2P_COL_YEAR: return check_year(col, s, len, out, reason);
+    case P2P_COL_DATE: return check_date(ctx, s, len, out, reason);
+    }
+    return TRUE;
+}
+
+/* Rules across fields of an encounter (birth year, age at first use). */
+static gboolean check_encounter(const P2pHeaderMap *hm, P2pRow *row, int *bad_col,
+                                GString *reason)
+{
+    const P2pKind *k = hm->kind;
+    int cd = p2p_kind_column(k, "date"), cb = p2p_kind_column(k, "birth_year");
+    int ca = p2p_kind_column(k, "age_first_use");
+    int year = atoi(row->val[cd]->str);
+    if (!row->null[cb]) {
+        int by = atoi(row->val[cb]->str);
+        if (by > year) {
+            *bad_col = cb;
+            g_string_append_printf(reason, "birth year %d is after the encounter year %d",
+                                   by, year);
+            return FALSE;
+        }
+        if (!row->null[ca] && atoi(row->val[ca]->str) > year - by) {
+            *bad_col = ca;
+            g_string_append_printf(reason,
+                "age at first use %s is more than the age at the encounter (%d)",
+                row->val[ca]->str, year - by);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+gboolean p2p_row_validate(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
+                          const P2pCsvRecord *rec, P2pRow *row, int *bad_col,
+                          GString *reason)
+{
+    const P2pKind *k = hm->kind;
+    for (size_t c = 0; c < k->ncolumns; c++) {
+        g_string_truncate(row->val[c], 0);
+        row->null[c] = FALSE;
+    }
+    row->client[0] = '\0';
+    row->country = NULL;
+    *bad_col = -1;
+    if (rec->nfields != hm->nfile) {
+        g_string_append_printf(reason, "row has %zu field%s, header has %zu",
+                               rec->nfields, rec->nfields == 1 ? "" : "s", hm->nfile);
+        return FALSE;
+    }
+    /* Fields in the file's order, so the first problem reported is the
+     * leftmost one, as an editor shows the line. */
+    for (size_t i = 0; i < rec->nfields; i++) {
+        int c = hm->to_canon[i];
+        if (c < 0)
+            continue;
+        if (!check_field(ctx, hm, c, rec->field[i], rec->len[i], row, reason)) {
+            *bad_col = c;
+            return FALSE;
+        }
+    }
+    for (size_t c = 0; c < k->ncolumns; c++) {
+        if (hm->from_file[c] >= 0)
+            continue;
+        row->null[c] = k->columns[c].missing == NULL;
+        if (k->columns[c].missing)
+            g_string_append(row->val[c], k->columns[c].missing);
+    }
+    if (k->id == P2P_KIND_ENCOUNTERS)
+        return check_encounter(hm, row, bad_col, reason);
+    return TRUE;
+}

@@ -1,0 +1,159 @@
+/* keyhash.c: the study key file and the keyed hash of client codes. */
+#include "keyhash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "db.h"
+
+#define KEY_BYTES 32
+
+char *p2p_key_default_path(const char *db_path)
+{
+    return g_strconcat(db_path, ".key", NULL);
+}
+
+static gboolean key_parse(const char *path, const char *text,
+                          unsigned char key[KEY_BYTES], GError **error)
+{
+    size_t bin_len = 0;
+    const char *end = NULL;
+    if (sodium_hex2bin(key, KEY_BYTES, text, strlen(text), "\n\r", &bin_len,
+                       &end) != 0 || bin_len != KEY_BYTES || *end != '\0') {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY,
+                    "%s: not a key file (expected one line of 64 hex digits)", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Write a new random key; FALSE with errno EEXIST when another process won. */
+static gboolean key_create(const char *path, unsigned char key[KEY_BYTES],
+                           GError **error)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    char hex[2 * KEY_BYTES + 2];
+    randombytes_buf(key, KEY_BYTES);
+    sodium_bin2hex(hex, sizeof hex - 1, key, KEY_BYTES);
+    strcat(hex, "\n");
+    ssize_t n = write(fd, hex, strlen(hex));
+    if (n != (ssize_t)strlen(hex) || fsync(fd) != 0) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(errno));
+        close(fd);
+        unlink(path);
+        return FALSE;
+    }
+    close(fd);
+    return TRUE;
+}
+
+static gboolean key_read(const char *path, unsigned char key[KEY_BYTES],
+                         GError **error)
+{
+    char *text = NULL;
+    GError *e = NULL;
+    if (!g_file_get_contents(path, &text, NULL, &e)) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s", e->message);
+        g_error_free(e);
+        return FALSE;
+    }
+    gboolean ok = key_parse(path, text, key, error);
+    sodium_memzero(text, strlen(text));
+    g_free(text);
+    return ok;
+}
+
+static void fingerprint(const unsigned char key[KEY_BYTES], char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, key, KEY_BYTES);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* Under the write lock, so two first ingests agree on one key. */
+static gboolean key_check(sqlite3 *db, const char *path, const char *fp,
+                          GError **error)
+{
+    if (!p2p_db_exec(db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+    char *known = p2p_db_meta_get(db, "key_fingerprint");
+    gboolean ok = TRUE;
+    if (!known)
+        ok = p2p_db_meta_set(db, "key_fingerprint", fp, error);
+    else if (strcmp(known, fp) != 0) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY,
+                    "%s: key does not match the database (database key %.16s…, "
+                    "this key %.16s…); use the key file the database was made with",
+                    path, known, fp);
+        ok = FALSE;
+    }
+    g_free(known);
+    if (!p2p_db_exec(db, ok ? "COMMIT" : "ROLLBACK", ok ? error : NULL))
+        return FALSE;
+    return ok;
+}
+
+P2pKey *p2p_key_open(sqlite3 *db, const char *path, GError **error)
+{
+    unsigned char key[KEY_BYTES];
+    if (sodium_init() < 0) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "libsodium failed to initialise");
+        return NULL;
+    }
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        char *known = p2p_db_meta_get(db, "key_fingerprint");
+        if (known) {
+            g_set_error(error, P2P_ERROR, P2P_EXIT_KEY,
+                        "%s: no such key file, and the database was made with key "
+                        "%.16s…; refusing to create a new key (it would split every "
+                        "client in two): give --key the database's key file",
+                        path, known);
+            g_free(known);
+            return NULL;
+        }
+        GError *e = NULL;
+        if (!key_create(path, key, &e)) {
+            if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+                g_propagate_error(error, e);
+                return NULL;
+            }
+            g_error_free(e); /* another ingest created it first: use theirs */
+            if (!key_read(path, key, error))
+                return NULL;
+        }
+    } else if (!key_read(path, key, error)) {
+        return NULL;
+    }
+    P2pKey *k = g_new0(P2pKey, 1);
+    fingerprint(key, k->fingerprint);
+    crypto_auth_hmacsha256_init(&k->base, key, KEY_BYTES);
+    sodium_memzero(key, sizeof key);
+    if (!key_check(db, path, k->fingerprint, error)) {
+        p2p_key_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+void p2p_key_free(P2pKey *key)
+{
+    if (!key)
+        return;
+    sodium_memzero(key, sizeof *key);
+    g_free(key);
+}
+
+void p2p_key_hash(const P2pKey *key, const char *code, size_t len,
+                  char hex[P2P_HASH_HEX + 1])
+{
+    crypto_auth_hmacsha256_state st = key->base;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)code, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(hex, P2P_HASH_HEX + 1, mac, sizeof mac);
+}
