@@ -91,8 +91,8 @@ typedef struct {
     gboolean sensitive;       /* built on sensitive counts: under the
                                  small-cell rule (a COUNT row: rule 1; others
                                  rule 2) */
-    gboolean additive;        /* its worker-type groups add up to "all":
-                                 a rule-3 partition */
+    gboolean additive;        /* its worker-type (or role) groups add up to
+                                 its "all" row: a rule-3 partition */
     unsigned groups;          /* P2P_GROUPS_* besides "all" */
     ptrdiff_t num_off;        /* CALC_TALLY: offsetof(P2pTally, x) of the
                                  numerator (count: the value) */

@@ -93,6 +93,11 @@ gint64 p2p_results_latest_run(sqlite3 *db, const char *country,
  * against subtraction, consistency) with threshold k; k <= 1 shows all. */
 void p2p_results_suppress(P2pResultSet *rs, int k);
 
+/* A number as the export writes it: C locale, integers (|v| < 1e15) in
+ * full, others with 10 significant digits ("%.10g"); "" for NAN.
+ * Caller g_frees. */
+char *p2p_format_number(double v);
+
 /* The field as published: "" when empty, "<K" / "c" when suppressed, else
  * the number in the C locale with at least 6 significant digits.
  * Caller g_frees. */

@@ -1,0 +1,166 @@
+/* main.c: p2p-analyse — compute every indicator, store the run, print it. */
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "db.h"
+#include "export.h"
+#include "p2p.h"
+#include "results.h"
+
+#define PROG "p2p-analyse"
+
+/* Progress on a terminal once a run has taken about a second. */
+typedef struct {
+    gint64 start;   /* monotonic µs at the start */
+    gboolean shown; /* a progress line is on screen */
+} Progress;
+
+static void progress_cb(double done, void *data)
+{
+    Progress *p = data;
+    if (g_get_monotonic_time() - p->start < G_USEC_PER_SEC)
+        return;
+    fprintf(stderr, "\r" PROG ": computing... %3.0f%%", done * 100);
+    fflush(stderr);
+    p->shown = TRUE;
+}
+
+static int fail(GError *error)
+{
+    int code = error->domain == P2P_ERROR ? error->code : P2P_EXIT_DB;
+    fprintf(stderr, PROG ": %s\n", error->message);
+    g_error_free(error);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    char *db_path = NULL, *country = NULL, *from = NULL, *to = NULL;
+    char *by = NULL, *format = NULL, *output = NULL;
+    int min_cell = 0;
+    gboolean version = FALSE;
+    GOptionEntry entries[] = {
+        { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+          "The study database (must exist)", "FILE" },
+        { "country", 0, 0, G_OPTION_ARG_STRING, &country,
+          "One country (PT GR PL LT BE FR NL HU) or ALL (pooled rows only); "
+          "default: every country and ALL", "CC|ALL" },
+        { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+          "First date in scope, inclusive", "YYYY-MM-DD" },
+        { "to", 0, 0, G_OPTION_ARG_STRING, &to,
+          "Last date in scope, inclusive", "YYYY-MM-DD" },
+        { "by", 0, 0, G_OPTION_ARG_STRING, &by,
+          "Periods besides the whole scope: all (default), year, quarter, "
+          "month", "all|year|quarter|month" },
+        { "min-cell", 0, 0, G_OPTION_ARG_INT, &min_cell,
+          "Suppress small cells below K (default 0: exact figures)", "K" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+          "Output format (default table)", "table|csv|json" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+          "Write the results to FILE instead of stdout", "FILE" },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+          "Print the version and exit", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL }
+    };
+    GError *error = NULL;
+    int rc = P2P_EXIT_OK;
+    sqlite3 *db = NULL;
+    P2pResultSet *rs = NULL;
+    FILE *out = NULL;
+
+    setlocale(LC_ALL, "");
+    gsl_set_error_handler_off();
+    GOptionContext *ctx = g_option_context_new(
+        "- compute the indicators, store the run and print it");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "Exit status: 0 success, 2 usage error, 6 database or output failure.");
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        fprintf(stderr, PROG ": %s (try --help)\n", error->message);
+        g_clear_error(&error);
+        rc = P2P_EXIT_USAGE;
+        goto out;
+    }
+    if (version) {
+        printf(PROG " " P2P_VERSION "\n");
+        goto out;
+    }
+    P2pPeriodBy by_period = P2P_BY_ALL;
+    P2pFormat fmt = P2P_FORMAT_TABLE;
+    const char *usage = NULL;
+    char *usage_buf = NULL;
+    if (argc > 1)
+        usage = usage_buf = g_strdup_printf("unexpected argument '%s'", argv[1]);
+    else if (!db_path)
+        usage = "--db is required";
+    else if (by && !p2p_period_by_parse(by, &by_period))
+        usage = usage_buf = g_strdup_printf(
+            "invalid --by '%s' (expected all, year, quarter or month)", by);
+    else if (format && !p2p_format_parse(format, &fmt))
+        usage = usage_buf = g_strdup_printf(
+            "invalid --format '%s' (expected table, csv or json)", format);
+    else if (min_cell < 0)
+        usage = "--min-cell must be 0 or more";
+    if (usage) {
+        fprintf(stderr, PROG ": %s (try --help)\n", usage);
+        g_free(usage_buf);
+        rc = P2P_EXIT_USAGE;
+        goto out;
+    }
+    Progress prog = { g_get_monotonic_time(), FALSE };
+    P2pAnalysisParams params = {
+        country && strcmp(country, "*") != 0 ? country : NULL, from, to,
+        by_period, isatty(STDERR_FILENO) ? progress_cb : NULL, &prog };
+    if (!p2p_analysis_check(&params, &error)) {
+        rc = fail(error);
+        goto out;
+    }
+    db = p2p_db_open(db_path, FALSE, &error);
+    if (!db) {
+        rc = fail(error);
+        goto out;
+    }
+    gint64 run_id = p2p_analysis_run(db, &params, &rs, &error);
+    if (prog.shown)
+        fprintf(stderr, "\r\033[K");
+    if (!run_id) {
+        rc = fail(error);
+        goto out;
+    }
+    p2p_results_suppress(rs, min_cell);
+    out = output ? fopen(output, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, PROG ": %s: %s\n", output, g_strerror(errno));
+        rc = P2P_EXIT_DB;
+        goto out;
+    }
+    if (!p2p_export_write(out, rs, fmt, &error))
+        rc = fail(error);
+    if (output && fclose(out) != 0 && rc == P2P_EXIT_OK) {
+        fprintf(stderr, PROG ": %s: %s\n", output, g_strerror(errno));
+        rc = P2P_EXIT_DB;
+    }
+out:
+    p2p_results_free(rs);
+    if (db)
+        sqlite3_close(db);
+    g_option_context_free(ctx);
+    g_free(db_path);
+    g_free(country);
+    g_free(from);
+    g_free(to);
+    g_free(by);
+    g_free(format);
+    g_free(output);
+    /* A full disk on stdout is an output failure too. */
+    if (fclose(stdout) != 0 && rc == P2P_EXIT_OK) {
+        fprintf(stderr, PROG ": writing stdout: %s\n", g_strerror(errno));
+        rc = P2P_EXIT_DB;
+    }
+    return rc;
+}
