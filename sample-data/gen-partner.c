@@ -91,7 +91,8 @@ gboolean gen_partner_pt(const char *dir, unsigned long seed, GPtrArray *pt,
         p->sex = u < 0.3 ? 'f' : u < 0.32 ? 'o' : 'm';
         int age = 18 + (int)gsl_rng_uniform_int(r, 40);
         p->birth_year = GEN_FIRST_YEAR - age;
-        p->afu = CLAMP(age - (int)gsl_rng_uniform_int(r, 20), 12, age);
+        int years = (int)gsl_rng_uniform_int(r, 20); /* CLAMP evaluates twice */
+        p->afu = CLAMP(age - years, 12, age);
         double t = 0, v = gsl_rng_uniform(r);
         for (p->primary = 0; p->primary < 6; p->primary++) {
             t += sub_w[p->primary];
