@@ -240,6 +240,12 @@ gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
     }
     if (ok && !r.stopped && carry->len > 0)
         ok = feed_line(&r, carry->str, carry->len, error);
+    /* libcsv reports an unclosed quote at csv_fini only in strict mode
+     * (CSV_STRICT and CSV_STRICT_FINI together); without it the rest of the
+     * file silently became one field. Turn strictness on for the final call
+     * only, so a stray quote inside an unquoted field stays a character. */
+    if (ok && !r.stopped)
+        csv_set_opts(&r.parser, CSV_STRICT | CSV_STRICT_FINI);
     if (ok && !r.stopped
         && csv_fini(&r.parser, on_field, on_record, &r) != 0) {
         g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,
