@@ -369,6 +369,18 @@ static gboolean same_as_stored(FileState *fs)
     return TRUE;
 }
 
+/* The column a duplicate message names: the last key column that is not the
+ * country, i.e. the one that tells rows apart (participant_code, not the
+ * group_id that every participant of the group shares). */
+static int id_column(const P2pKind *k)
+{
+    int idc = -1;
+    for (int i = 0; k->key[i] >= 0; i++)
+        if (k->key[i] != k->country_col)
+            idc = k->key[i];
+    return idc;
+}
+
 /* Insert, or replace the row with the same id (counted as updated or
  * unchanged). A row whose id this file already delivered is a duplicate. */
 static gboolean upsert(FileState *fs, const P2pCsvRecord *rec)
@@ -391,7 +403,7 @@ static gboolean upsert(FileState *fs, const P2pCsvRecord *rec)
     sqlite3_reset(fs->sel);
     if (file_id == fs->file_id) {
         const P2pKind *k = fs->hm.kind;
-        int idc = k->key[0] == k->country_col ? k->key[1] : k->key[0];
+        int idc = id_column(k);
         g_string_append_printf(fs->reason, "duplicate %s '%s' (first on line %ld)",
                                k->columns[idc].name, fs->row.val[idc]->str, first);
         return reject(fs, rec, idc);
@@ -498,7 +510,7 @@ static gboolean duplicate_of_rejected(FileState *fs, const P2pCsvRecord *rec,
     g_free(key);
     if (dup) {
         const P2pKind *k = fs->hm.kind;
-        *bad_col = k->key[0] == k->country_col ? k->key[1] : k->key[0];
+        *bad_col = id_column(k);
         g_string_append_printf(fs->reason, "duplicate %s '%s' (first on line %d)",
                                k->columns[*bad_col].name, fs->row.val[*bad_col]->str,
                                GPOINTER_TO_INT(line));
