@@ -33,7 +33,11 @@ static void try_kind(const P2pIngestContext *ctx, const P2pKind *k,
             (*score)++;
             g_free(name);
         } else {
-            g_ptr_array_add(hm->unknown, name);
+            /* Named as written (not case-folded) in the warning. */
+            GString *esc = g_string_new(NULL);
+            p2p_text_append_escaped(esc, hdr->field[i], hdr->len[i]);
+            g_ptr_array_add(hm->unknown, g_string_free(esc, FALSE));
+            g_free(name);
         }
     }
     *missing = NULL;
