@@ -1,0 +1,120 @@
+/* data.h: everything a report or a chart reads from the study database —
+ * the stored analysis run (suppressed for publication), its figure series,
+ * the source files with their rejects, and the provenance. */
+#ifndef P2P_REPORT_DATA_H
+#define P2P_REPORT_DATA_H
+
+#include <sqlite3.h>
+#include "p2p.h"
+#include "results.h"
+
+/* One analysis_figures row, with its publication state. */
+typedef struct {
+    char *country;   /* CC or ALL; g_malloc'd */
+    char *figure;    /* monthly_encounters, trend, capture_recapture, ... */
+    char *grp;       /* all, worker_type=X */
+    char *key;       /* YYYY-MM, intercept, n1, a site name, ... */
+    double value;    /* NAN when NULL */
+    double value2;   /* NAN when NULL */
+    guint8 state;    /* P2pCellState of value (counts only) */
+    guint8 state2;   /* P2pCellState of value2 */
+} ReportFigure;
+
+/* One source file of the data-quality annex. */
+typedef struct {
+    gint64 file_id;        /* source_files.file_id */
+    char *path;            /* as given to p2p-ingest */
+    char *sha256;          /* lower-case hex */
+    char *kind;            /* encounters, referrals, ... */
+    char *ingested_at;     /* ISO 8601 UTC */
+    gint64 rows_read, inserted, updated, unchanged, rejected, skipped;
+    GPtrArray *reasons;    /* of ReportReason *, owned: rejects by reason */
+} ReportSource;
+
+/* Rejected rows of one file that share a column and reason. */
+typedef struct {
+    char *column;  /* column named, "" for a whole-row reason */
+    char *reason;  /* the reason with the value stripped to its kind */
+    gint64 n;      /* rows */
+} ReportReason;
+
+/* The data of one report or chart. Create with report_data_load, free with
+ * report_data_free. */
+typedef struct {
+    char *scope;            /* CC or ALL, as asked */
+    int k;                  /* suppression threshold */
+    gint64 run_id;          /* the stored run used */
+    char *run_time;         /* when it finished (or started), ISO 8601 */
+    char *run_version;      /* toolkit version that ran it */
+    char *key_fingerprint;  /* meta key_fingerprint, "" when none */
+    char *generated;        /* today, YYYY-MM-DD (UTC) */
+    char *date_first;       /* first encounter date in scope, "" when none */
+    char *date_last;        /* last encounter date in scope */
+    P2pResultSet *rs;       /* the run's rows, suppressed with k; owned */
+    GPtrArray *figures;     /* of ReportFigure *, owned, suppressed */
+    GPtrArray *sources;     /* of ReportSource *, owned */
+    GPtrArray *countries;   /* of char * (owned): countries with results,
+                               in the consortium's order; for CC just CC */
+} ReportData;
+
+/* Why the stored analysis cannot be used (report_data_check). */
+typedef enum {
+    REPORT_RUN_OK = 0,     /* a current run exists */
+    REPORT_RUN_MISSING,    /* no run covers the scope */
+    REPORT_RUN_STALE,      /* data changed after the latest run */
+} ReportRunState;
+
+/* Find the latest stored run covering scope. out run_id (0 when none).
+ * Returns the state; on a database error returns -1 and sets error. When
+ * stale, message (caller frees) says what changed. */
+int report_data_check(sqlite3 *db, const char *scope, gint64 *run_id,
+                      char **message, GError **error);
+
+/* Load run run_id for scope (CC or ALL) and apply suppression with k.
+ * NULL and error (P2P_EXIT_DB) on failure. */
+ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
+                             int k, GError **error);
+void report_data_free(ReportData *rd);
+
+/* A result row or NULL (period "all"). Borrowed. */
+const P2pResult *rd_find(const ReportData *rd, const char *country,
+                         const char *indicator, const char *grp);
+
+/* TRUE when row r exists and its field is shown (not suppressed, not
+ * empty). out v: the number. */
+gboolean rd_value(const P2pResult *r, int field, double *v);
+
+/* Figure rows of one country and figure (grp NULL: any), in stored order.
+ * Returns a new array of borrowed pointers (g_ptr_array_unref it). */
+GPtrArray *rd_figures(const ReportData *rd, const char *country,
+                      const char *figure, const char *grp);
+/* One figure row or NULL. Borrowed. */
+const ReportFigure *rd_figure(const ReportData *rd, const char *country,
+                              const char *figure, const char *grp,
+                              const char *key);
+
+/* The published text of a field: a suppressed one as "<K" or "c" (from
+ * p2p_result_format), an empty one as "–", a shown one in the given style.
+ * Caller g_frees. */
+typedef enum {
+    FMT_COUNT,    /* integer */
+    FMT_PERCENT,  /* proportion as "12.3%" */
+    FMT_RATIO,    /* 2 decimals */
+    FMT_P,        /* p-value: "0.012", "<0.001" */
+} RFmt;
+char *rd_format(const ReportData *rd, const P2pResult *r, int field, RFmt fmt);
+/* The same for a figure value (which = 1 value, 2 value2). */
+char *rd_format_figure(const ReportData *rd, const ReportFigure *f, int which,
+                       RFmt fmt);
+/* A shown number in style fmt. Caller g_frees. */
+char *rd_format_number(double v, RFmt fmt);
+
+/* English name and the country's own name of a code ("GR" -> "Greece",
+ * "Ελλάδα"); the code itself when unknown. Static strings. */
+const char *rd_country_en(const char *cc);
+const char *rd_country_own(const char *cc);
+
+/* The eight countries in the consortium's order. */
+extern const char *const rd_all_countries[8];
+
+#endif
