@@ -319,6 +319,10 @@ int main(int argc, char **argv)
         ctx, "Writes canonical CSV files (encounters, referrals, focus groups,\n"
              "participants, coded segments, codebook) for the eight consortium\n"
              "countries. The same arguments always give the same bytes.");
+    g_option_context_set_description(
+        ctx, "Regenerate the committed sample (sample-data/README.md):\n"
+             "  p2p-gen-sample --out sample-data/csv --partner-pt sample-data/partner\n\n"
+             "Exit status: 0 ok, 2 usage error, 6 an output file could not be written.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
     gsl_set_error_handler_off();
 
