@@ -19,7 +19,7 @@ int ad_country_index(const char *cc)
     if (!cc)
         return -1;
     for (int i = 0; i < AD_N_COUNTRIES; i++)
-        if (strcmp(cc, ad_countries[i]) == 0)
+        if (cc[0] == ad_countries[i][0] && strcmp(cc, ad_countries[i]) == 0)
             return i;
     return -1;
 }
@@ -28,8 +28,9 @@ static int list_index(const char *const *list, int n, const char *s)
 {
     if (!s)
         return -1;
+    /* First character first: a million rows times a few enumerations. */
     for (int i = 0; i < n && list[i]; i++)
-        if (strcmp(s, list[i]) == 0)
+        if (s[0] == list[i][0] && strcmp(s, list[i]) == 0)
             return i;
     return -1;
 }
@@ -106,20 +107,36 @@ static void group_free(gpointer p)
     g_free(g);
 }
 
-/* Sort key of an encounter: country and date in one integer, the id for
- * ties (byte order, as strcmp compares unsigned chars). */
+/* Sort key of an encounter: country, date and client packed in one integer
+ * (3 + 27 + 32 bits). Only one client's encounters need the contract's
+ * order (first, latest); within a day other clients' encounters may come
+ * in any order, so the id (byte order) breaks ties of one client's
+ * encounters on one day only. Anonymous encounters tie on the id too, so
+ * the order is the same on every run. */
 typedef struct {
     guint64 key;
     guint32 idx;
-    const char *eid;
 } SortKey;
+
+static const AdEncounter *sort_base; /* for the comparator's tie-break */
 
 static int sort_key_cmp(const void *pa, const void *pb)
 {
     const SortKey *a = pa, *b = pb;
     if (a->key != b->key)
         return a->key < b->key ? -1 : 1;
-    return strcmp(a->eid, b->eid);
+    return strcmp(sort_base[a->idx].eid, sort_base[b->idx].eid);
+}
+
+/* Client codes are keyed hashes, hex: their first bytes hash well enough,
+ * and g_str_hash over all 64 characters costs a third of the lookups. */
+static guint code_hash(gconstpointer p)
+{
+    const unsigned char *s = p;
+    guint h = 2166136261u;
+    for (int i = 0; i < 16 && s[i]; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return h;
 }
 
 /* Open-addressing table (country, encounter_id) -> encounter index: a
@@ -183,7 +200,7 @@ static gboolean load_encounters(sqlite3 *db, AdData *d, GError **error)
     int rc;
 
     for (int i = 0; i < AD_N_COUNTRIES; i++)
-        clients[i] = g_hash_table_new(g_str_hash, g_str_equal);
+        clients[i] = g_hash_table_new(code_hash, g_str_equal);
     d->sites = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(d->sites, g_strdup(""));
     d->strings = g_string_chunk_new(1 << 20);
@@ -250,20 +267,36 @@ static gboolean load_encounters(sqlite3 *db, AdData *d, GError **error)
     if (rc != SQLITE_DONE)
         goto fail_db;
 
-    /* Sort by (country, date, encounter_id) through a key array, then lay
-     * the encounters out in that order. */
+    /* Sort by (country, date, client, encounter_id) through a key array,
+     * then permute the encounters in place (cycle by cycle) rather than
+     * into a second 40 MB array. */
     SortKey *keys = g_new(SortKey, n ? n : 1);
     for (guint32 i = 0; i < n; i++) {
-        keys[i].key = ((guint64)raw[i].country << 32) | (guint32)raw[i].date;
+        keys[i].key = ((guint64)raw[i].country << 59)
+                      | ((guint64)(guint32)raw[i].date << 32) | raw[i].client;
         keys[i].idx = i;
-        keys[i].eid = raw[i].eid;
     }
+    sort_base = raw;
     qsort(keys, n, sizeof *keys, sort_key_cmp);
-    d->enc = g_new(AdEncounter, n ? n : 1);
-    for (guint32 i = 0; i < n; i++)
-        d->enc[i] = raw[keys[i].idx];
+    sort_base = NULL;
+    for (guint32 i = 0; i < n; i++) {
+        if (keys[i].idx == G_MAXUINT32 || keys[i].idx == i)
+            continue;
+        AdEncounter tmp = raw[i];
+        guint32 j = i;
+        for (;;) {
+            guint32 from = keys[j].idx;
+            keys[j].idx = G_MAXUINT32;
+            if (from == i) {
+                raw[j] = tmp;
+                break;
+            }
+            raw[j] = raw[from];
+            j = from;
+        }
+    }
     g_free(keys);
-    g_free(raw);
+    d->enc = raw;
     raw = NULL;
     d->n_enc = n;
     for (int c = 0, i = 0; c <= AD_N_COUNTRIES; c++) {
