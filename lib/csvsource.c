@@ -11,8 +11,9 @@
 typedef struct {
     struct csv_parser parser;
     GString *buf;           /* the current record's field bytes */
-    GArray *offsets;        /* size_t start of each field in buf */
-    GArray *lens;           /* size_t length of each field */
+    size_t *offs;           /* start of each field in buf (g_malloc'd) */
+    size_t *lens;           /* length of each field (g_malloc'd) */
+    size_t nf, cap;         /* fields in the record so far; room in offs/lens */
     GPtrArray *ptrs;        /* const char * per field, built at record end */
     long line;              /* line being fed (1-based) */
     long record_line;       /* line the record under way started on */
@@ -27,15 +28,20 @@ static int no_space(unsigned char c) { (void)c; return 0; }
 static void on_field(void *s, size_t len, void *data)
 {
     Reader *r = data;
-    size_t off = r->buf->len;
-    g_string_append_len(r->buf, s ? s : "", (gssize)len);
-    g_array_append_val(r->offsets, off);
-    g_array_append_val(r->lens, len);
+    if (r->nf == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 32;
+        r->offs = g_renew(size_t, r->offs, r->cap);
+        r->lens = g_renew(size_t, r->lens, r->cap);
+    }
+    r->offs[r->nf] = r->buf->len;
+    r->lens[r->nf++] = len;
+    if (len > 0)
+        g_string_append_len(r->buf, s, (gssize)len);
 }
 
 static gboolean blank_record(Reader *r)
 {
-    if (r->lens->len != 1)
+    if (r->nf != 1)
         return FALSE;
     const char *s = r->buf->str;
     for (size_t i = 0; i < r->buf->len; i++)
@@ -50,20 +56,19 @@ static void on_record(int term, void *data)
     (void)term;
     if (!r->stopped && !blank_record(r)) {
         g_ptr_array_set_size(r->ptrs, 0);
-        for (guint i = 0; i < r->offsets->len; i++)
-            g_ptr_array_add(r->ptrs, r->buf->str + g_array_index(r->offsets, size_t, i));
+        for (size_t i = 0; i < r->nf; i++)
+            g_ptr_array_add(r->ptrs, r->buf->str + r->offs[i]);
         P2pCsvRecord rec = {
-            .nfields = r->offsets->len,
+            .nfields = r->nf,
             .field = (const char *const *)r->ptrs->pdata,
-            .len = (const size_t *)(void *)r->lens->data,
+            .len = r->lens,
             .line = r->record_line,
         };
         if (!r->fn(&rec, r->data))
             r->stopped = TRUE;
     }
     g_string_truncate(r->buf, 0);
-    g_array_set_size(r->offsets, 0);
-    g_array_set_size(r->lens, 0);
+    r->nf = 0;
     r->in_record = FALSE;
 }
 
@@ -152,8 +157,6 @@ static void reader_init(Reader *r, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
     csv_set_delim(&r->parser, (unsigned char)(opt->delimiter ? opt->delimiter : ','));
     csv_set_space_func(&r->parser, no_space);
     r->buf = g_string_sized_new(1024);
-    r->offsets = g_array_new(FALSE, FALSE, sizeof(size_t));
-    r->lens = g_array_new(FALSE, FALSE, sizeof(size_t));
     r->ptrs = g_ptr_array_new();
     r->line = 1;
     r->fn = fn;
@@ -164,8 +167,8 @@ static void reader_clear(Reader *r)
 {
     csv_free(&r->parser);
     g_string_free(r->buf, TRUE);
-    g_array_free(r->offsets, TRUE);
-    g_array_free(r->lens, TRUE);
+    g_free(r->offs);
+    g_free(r->lens);
     g_ptr_array_free(r->ptrs, TRUE);
 }
 

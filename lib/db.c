@@ -104,7 +104,7 @@ sqlite3 *p2p_db_open(const char *path, gboolean create, GError **error)
     }
     if (!exists && !create_private(path, error))
         return NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         p2p_db_fail(db, path, error);
         sqlite3_close(db);
         return NULL;

@@ -95,19 +95,39 @@ static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     return TRUE;
 }
 
+/* A decimal integer with an optional sign, nothing else, at most 18
+ * digits (so no overflow). Hand-written because strtoll's locale and
+ * errno handling cost more than the rest of the row's checks. */
 static gboolean parse_int(const char *s, size_t len, gint64 *v)
 {
-    char buf[24];
-    if (len == 0 || len >= sizeof buf)
+    size_t i = 0;
+    gboolean neg = FALSE;
+    if (len > 0 && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == len || len - i > 18)
         return FALSE;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *end;
-    gint64 x = g_ascii_strtoll(buf, &end, 10);
-    if (*end || !(g_ascii_isdigit(buf[0]) || ((buf[0] == '-' || buf[0] == '+') && len > 1)))
-        return FALSE;
-    *v = x;
+    gint64 x = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return FALSE;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = neg ? -x : x;
     return TRUE;
+}
+
+static void append_int(GString *out, gint64 v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    guint64 u = v < 0 ? (guint64)0 - (guint64)v : (guint64)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (v < 0)
+        *--p = '-';
+    g_string_append_len(out, p, (gssize)(buf + sizeof buf - p));
 }
 
 static gboolean check_int(const P2pColumn *col, const char *s, size_t len,
@@ -128,7 +148,7 @@ static gboolean check_int(const P2pColumn *col, const char *s, size_t len,
                                    col->min, col->max);
         return FALSE;
     }
-    g_string_append_printf(out, "%" G_GINT64_FORMAT, v);
+    append_int(out, v);
     return TRUE;
 }
 
@@ -149,7 +169,7 @@ static gboolean check_year(const P2pColumn *col, const char *s, size_t len,
         g_string_append_printf(reason, "year %d before %" G_GINT64_FORMAT, y, col->min);
         return FALSE;
     }
-    g_string_append_printf(out, "%04d", y);
+    g_string_append_len(out, s, 4);
     return TRUE;
 }
 
@@ -185,8 +205,10 @@ static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t le
         g_free(hint);
         return FALSE;
     }
-    char iso[16];
-    g_snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    char iso[11] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+                    (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+                    (char)('0' + m / 10), (char)('0' + m % 10), '-',
+                    (char)('0' + d / 10), (char)('0' + d % 10), 0};
     if (strcmp(iso, ctx->today) > 0) {
         g_string_append_printf(reason, "date %s is after today (%s)", iso, ctx->today);
         return FALSE;
@@ -227,6 +249,10 @@ static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     switch (col->type) {
     case P2P_COL_TEXT:
     case P2P_COL_ID: {
+        if (p2p_text_is_ascii(s, len)) {
+            g_string_append_len(out, s, (gssize)len);
+            return TRUE;
+        }
         char *n = p2p_text_nfc(s, len);
         g_string_append(out, n);
         g_free(n);

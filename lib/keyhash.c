@@ -131,7 +131,7 @@ P2pKey *p2p_key_open(sqlite3 *db, const char *path, GError **error)
     }
     P2pKey *k = g_new0(P2pKey, 1);
     fingerprint(key, k->fingerprint);
-    crypto_auth_hmacsha256_init(&k->base, key, KEY_BYTES);
+    crypto_generichash_init(&k->base, key, KEY_BYTES, 32);
     sodium_memzero(key, sizeof key);
     if (!key_check(db, path, k->fingerprint, error)) {
         p2p_key_free(k);
@@ -151,9 +151,9 @@ void p2p_key_free(P2pKey *key)
 void p2p_key_hash(const P2pKey *key, const char *code, size_t len,
                   char hex[P2P_HASH_HEX + 1])
 {
-    crypto_auth_hmacsha256_state st = key->base;
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)code, len);
-    crypto_auth_hmacsha256_final(&st, mac);
+    crypto_generichash_state st = key->base;
+    unsigned char mac[32];
+    crypto_generichash_update(&st, (const unsigned char *)code, len);
+    crypto_generichash_final(&st, mac, sizeof mac);
     sodium_bin2hex(hex, P2P_HASH_HEX + 1, mac, sizeof mac);
 }

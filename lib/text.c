@@ -19,6 +19,16 @@ P2pTextError p2p_text_check(const char *s, size_t len, size_t *bad_offset)
         e = P2P_TEXT_TOO_LONG;
         goto out;
     }
+    /* Fast path: printable ASCII needs no UTF-8 decoding. */
+    for (off = 0; off < len; off++) {
+        unsigned char c = (unsigned char)s[off];
+        if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7f)
+            break;
+    }
+    if (off == len) {
+        off = 0;
+        goto out;
+    }
     const char *end = NULL;
     if (!g_utf8_validate_len(s, len, &end)) {
         off = (size_t)(end - s);

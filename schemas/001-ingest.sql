@@ -57,7 +57,7 @@ CREATE TABLE encounters (
   file_id        INTEGER NOT NULL,        -- provenance: source_files.file_id
   line           INTEGER NOT NULL,        -- physical line the record starts on
   PRIMARY KEY (country, encounter_id)
-);
+) WITHOUT ROWID;  -- the key is the table: one b-tree insert per row
 
 CREATE TABLE referrals (
   country      TEXT NOT NULL,
@@ -69,7 +69,7 @@ CREATE TABLE referrals (
   file_id      INTEGER NOT NULL,
   line         INTEGER NOT NULL,
   PRIMARY KEY (country, referral_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX referrals_encounter ON referrals(country, encounter_id);
 
 CREATE TABLE focus_groups (
