@@ -41,6 +41,19 @@ const char *rd_country_own(const char *cc)
     return cc;
 }
 
+GDateTime *rd_now(void)
+{
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end = NULL;
+        gint64 t = g_ascii_strtoll(epoch, &end, 10);
+        GDateTime *d = end && !*end ? g_date_time_new_from_unix_utc(t) : NULL;
+        if (d)
+            return d;
+    }
+    return g_date_time_new_now_utc();
+}
+
 int report_data_check(sqlite3 *db, const char *scope, gint64 *run_id,
                       char **message, GError **error)
 {
@@ -456,7 +469,7 @@ ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
     rd->scope = g_strdup(scope);
     rd->k = k;
     rd->run_id = run_id;
-    GDateTime *now = g_date_time_new_now_utc();
+    GDateTime *now = rd_now();
     rd->generated = g_date_time_format(now, "%Y-%m-%d");
     g_date_time_unref(now);
     rd->key_fingerprint = p2p_db_meta_get(db, "key_fingerprint");

@@ -64,6 +64,10 @@ typedef enum {
     REPORT_RUN_STALE,      /* data changed after the latest run */
 } ReportRunState;
 
+/* Now, or SOURCE_DATE_EPOCH when set (reproducible output, as
+ * reproducible-builds.org defines it). Caller g_date_time_unrefs. */
+GDateTime *rd_now(void);
+
 /* Find the latest stored run covering scope. out run_id (0 when none).
  * Returns the state; on a database error returns -1 and sets error. When
  * stale, message (caller frees) says what changed. */

@@ -1038,7 +1038,7 @@ gboolean report_doc_write(const ReportData *rd, const char *path, int *pages,
         "Peer and professional outreach to people who use drugs, %s, %s to "
         "%s; analysis run %" G_GINT64_FORMAT, rd_country_en(rd->scope),
         rd->date_first, rd->date_last, rd->run_id);
-    GDateTime *now = g_date_time_new_now_utc();
+    GDateTime *now = rd_now();
     char *date = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     g_date_time_unref(now);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);

@@ -159,7 +159,10 @@ def emit_country(cc, T, m):
     counts = [round(total * x / sum(w)) for x in w]
     if cc == "GR":
         counts[3] = 2          # a small month: "<5"
-    counts[-1] += total - sum(counts)
+    i = months - 1
+    while sum(counts) != total:   # spread the rounding over the last months
+        counts[i] += 1 if sum(counts) < total else -1
+        i = i - 1 if i > 4 else months - 1
     b0 = math.log(total / sum(w))
     for i, n in enumerate(counts):
         fig(cc, "monthly_encounters", "all",
