@@ -320,8 +320,8 @@ static void acc_compute(Pass *ps, int c, const Period *p, Acc *acc,
         guint32 fi = d->client_first[cl];
         gboolean is_new = fi >= a && fi < b;
         int new_group = is_new ? d->enc[fi].wt + 1 : -1;
-        gboolean peer = cs->groups & (1u << (AD_PEER + 1));
-        gboolean prof = cs->groups & (1u << (AD_PROFESSIONAL + 1));
+        gboolean peer = !!(cs->groups & (1u << (AD_PEER + 1)));
+        gboolean prof = !!(cs->groups & (1u << (AD_PROFESSIONAL + 1)));
         acc->n1 += peer;
         acc->n2 += prof;
         acc->m += peer && prof;
