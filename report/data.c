@@ -345,10 +345,11 @@ static void fig_primary(ReportFigure *f, int which, int k)
         fig_set(f, which, P2P_CELL_PRIMARY);
 }
 
-/* Secondary rule on one partition (cells adding up to a shown total): with
+/* Secondary rule on one partition (cells adding up to a total): with
  * exactly one cell suppressed, suppress the smallest other non-zero cell
- * (ties by key order, which is the array's order). Returns TRUE on change. */
-static gboolean fig_partition(GPtrArray *cells, int which)
+ * (ties by key, then country), or the total (may be NULL) when no other
+ * cell is non-zero. Returns TRUE on change. */
+static gboolean fig_partition(GPtrArray *cells, ReportFigure *total, int which)
 {
     int n_supp = 0;
     ReportFigure *best = NULL;
@@ -361,20 +362,31 @@ static gboolean fig_partition(GPtrArray *cells, int which)
         double v = fig_val(f, which);
         if (isnan(v) || v == 0)
             continue;
+        int cmp = best ? strcmp(f->key, best->key) : 0;
+        if (!cmp && best)
+            cmp = strcmp(f->country, best->country);
         if (!best || v < fig_val(best, which)
-            || (v == fig_val(best, which) && strcmp(f->key, best->key) < 0))
+            || (v == fig_val(best, which) && cmp < 0))
             best = f;
     }
-    if (n_supp != 1 || !best)
+    if (n_supp != 1)
         return FALSE;
-    fig_set(best, which, P2P_CELL_SECONDARY);
-    return TRUE;
+    if (best) {
+        fig_set(best, which, P2P_CELL_SECONDARY);
+        return TRUE;
+    }
+    if (total && !fig_suppressed(total, which)) {
+        fig_set(total, which, P2P_CELL_SECONDARY);
+        return TRUE;
+    }
+    return FALSE;
 }
 
-/* Group the figure rows named fig of value `which` into partitions by
- * (country, grp) — the keys add up to the group's total — and by (country,
- * key) — the worker types add up, when their rows are all there — and apply
- * the secondary rule until nothing changes. */
+/* Group the figure rows named fig, value `which`, into partitions and
+ * apply the secondary rule until nothing changes: the keys (months, sites)
+ * of one (country, group) add up to the group's total; the worker types of
+ * one (country, key) add up to its "all" row; the countries of one (group,
+ * key) add up to ALL's row. */
 static void fig_secondary(ReportData *rd, const char *fig, int which)
 {
     gboolean changed = TRUE;
@@ -382,16 +394,27 @@ static void fig_secondary(ReportData *rd, const char *fig, int which)
         changed = FALSE;
         GHashTable *parts = g_hash_table_new_full(
             g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+        GHashTable *totals = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                   g_free, NULL);
         for (guint i = 0; i < rd->figures->len; i++) {
             ReportFigure *f = rd->figures->pdata[i];
             if (strcmp(f->figure, fig) != 0)
                 continue;
-            char *a = g_strdup_printf("g|%s|%s", f->country, f->grp);
-            char *b = g_strdup_printf("k|%s|%s", f->country, f->key);
-            char *keys[2] = { a, b };
-            for (int j = 0; j < 2; j++) {
-                /* Only worker-type groups partition a key's total. */
-                if (j == 1 && strncmp(f->grp, "worker_type=", 12) != 0) {
+            gboolean all_c = strcmp(f->country, "ALL") == 0;
+            gboolean all_g = strcmp(f->grp, "all") == 0;
+            char *keys[3] = {
+                g_strdup_printf("g|%s|%s", f->country, f->grp),
+                g_strdup_printf("k|%s|%s", f->country, f->key),
+                g_strdup_printf("c|%s|%s", f->grp, f->key),
+            };
+            /* A row is a cell of a partition, or its total. */
+            gboolean is_total[3] = { FALSE, all_g, all_c };
+            for (int j = 0; j < 3; j++) {
+                if (is_total[j]) {
+                    g_hash_table_insert(totals, keys[j], f);
+                    continue;
+                }
+                if (j == 1 && !g_str_has_prefix(f->grp, "worker_type=")) {
                     g_free(keys[j]);
                     continue;
                 }
@@ -409,9 +432,10 @@ static void fig_secondary(ReportData *rd, const char *fig, int which)
         gpointer key, value;
         g_hash_table_iter_init(&it, parts);
         while (g_hash_table_iter_next(&it, &key, &value))
-            if (fig_partition(value, which))
+            if (fig_partition(value, g_hash_table_lookup(totals, key), which))
                 changed = TRUE;
         g_hash_table_unref(parts);
+        g_hash_table_unref(totals);
     }
 }
 
