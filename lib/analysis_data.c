@@ -59,15 +59,24 @@ static int sex_of(const char *s)
     return AD_SEX_UNKNOWN;
 }
 
-/* "YYYY-MM-DD" -> YYYYMMDD; 0 when malformed. */
+/* "YYYY-MM-DD" -> YYYYMMDD; 0 when malformed. By hand: atoi three times a
+ * row showed in the profile. */
 static gint32 date_num(const char *s)
 {
-    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+    if (!s)
         return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
+    gint32 v = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9')
             return 0;
-    return atoi(s) * 10000 + atoi(s + 5) * 100 + atoi(s + 8);
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
 }
 
 void ad_data_free(AdData *d)
