@@ -461,6 +461,18 @@ static void suppress_figures(ReportData *rd)
             if (f->state == P2P_CELL_SHOWN && pe
                 && pe->state[P2P_F_VALUE] != P2P_CELL_SHOWN)
                 f->state = P2P_CELL_SECONDARY;
+            /* n1 and n2 are the clients reached by peers and by
+             * professionals: suppressed there, suppressed here (rule 4). */
+            const char *grp = strcmp(f->key, "n1") == 0
+                ? "worker_type=peer"
+                : strcmp(f->key, "n2") == 0 ? "worker_type=professional"
+                                            : NULL;
+            const P2pResult *cr = grp ? rd_find(rd, f->country,
+                                                "clients_reached", grp)
+                                      : NULL;
+            if (f->state == P2P_CELL_SHOWN && cr
+                && cr->state[P2P_F_VALUE] != P2P_CELL_SHOWN)
+                f->state = cr->state[P2P_F_VALUE];
         }
     }
     /* Months add up to the encounters total, and so do sites; clients are
@@ -487,7 +499,7 @@ static gint cmp_country(gconstpointer a, gconstpointer b)
 }
 
 ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
-                             int k, GError **error)
+                             int k, gboolean sources, GError **error)
 {
     ReportData *rd = g_new0(ReportData, 1);
     rd->scope = g_strdup(scope);
@@ -504,9 +516,16 @@ ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
      * suppressed in the national report too. */
     rd->rs = p2p_results_load(db, run_id, NULL, error);
     if (!rd->rs || !load_run(db, rd, error) || !load_figures(db, rd, error)
-        || !load_sources(db, rd, error) || !load_dates(db, rd, error)) {
+        || (sources && !load_sources(db, rd, error))
+        || (sources && !load_dates(db, rd, error))) {
         report_data_free(rd);
         return NULL;
+    }
+    if (!rd->sources)
+        rd->sources = g_ptr_array_new_with_free_func(source_free);
+    if (!rd->date_first) {
+        rd->date_first = g_strdup("");
+        rd->date_last = g_strdup("");
     }
     p2p_results_suppress(rd->rs, k);
     suppress_figures(rd);

@@ -74,10 +74,11 @@ GDateTime *rd_now(void);
 int report_data_check(sqlite3 *db, const char *scope, gint64 *run_id,
                       char **message, GError **error);
 
-/* Load run run_id for scope (CC or ALL) and apply suppression with k.
- * NULL and error (P2P_EXIT_DB) on failure. */
+/* Load run run_id for scope (CC or ALL) and apply suppression with k;
+ * with sources, also the source files and their rejects (the report's
+ * annex; a chart does without). NULL and error (P2P_EXIT_DB) on failure. */
 ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
-                             int k, GError **error);
+                             int k, gboolean sources, GError **error);
 void report_data_free(ReportData *rd);
 
 /* A result row or NULL (period "all"). Borrowed. */

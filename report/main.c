@@ -171,7 +171,8 @@ int main(int argc, char **argv)
         sqlite3_close(db);
         return rc;
     }
-    ReportData *rd = report_data_load(db, scope, run_id, opt_min_cell, &error);
+    ReportData *rd = report_data_load(db, scope, run_id, opt_min_cell,
+                                      chart == NULL, &error);
     sqlite3_close(db);
     if (!rd)
         return fail_error(error);
