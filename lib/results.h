@@ -84,8 +84,9 @@ P2pResultSet *p2p_results_load(sqlite3 *db, gint64 run_id, const char *country,
                                GError **error);
 
 /* The latest stored run over the whole period (no --from/--to) covering
- * country (CC, or ALL: every country and ALL). Returns its run_id, 0 when
- * there is none; out data_version: what the run saw. */
+ * country (CC: a run of CC or of every country; ALL: a run of every country
+ * and ALL). Returns its run_id, 0 when there is none, -1 with error on a
+ * database failure; out data_version: what the run saw. */
 gint64 p2p_results_latest_run(sqlite3 *db, const char *country,
                               gint64 *data_version, GError **error);
 
