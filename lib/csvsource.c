@@ -3,7 +3,6 @@
 
 #include <csv.h>
 #include <errno.h>
-#include <sodium.h>
 #include <string.h>
 
 #define CHUNK (256 * 1024)
@@ -202,7 +201,7 @@ static gboolean take_chunk(Reader *r, GIConv cd, GString *pending, GString *text
 }
 
 gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
-                      void *data, char *sha256_hex, GError **error)
+                      void *data, GError **error)
 {
     Reader r;
     reader_init(&r, opt, fn, data);
@@ -216,8 +215,6 @@ gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
             return FALSE;
         }
     }
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
     GString *pending = g_string_new(NULL), *text = g_string_new(NULL);
     GString *carry = g_string_new(NULL);
     char *raw = g_malloc(CHUNK);
@@ -225,7 +222,6 @@ gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
     gint64 total = 0;
     size_t n;
     while (ok && !r.stopped && (n = fread(raw, 1, CHUNK, fp)) > 0) {
-        crypto_hash_sha256_update(&sha, (unsigned char *)raw, n);
         total += (gint64)n;
         ok = take_chunk(&r, cd, pending, text, carry, raw, n, &first, error);
         if (opt->progress)
@@ -254,11 +250,6 @@ gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
         g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,
                     "%ld: unterminated quoted field", r.record_line);
         ok = FALSE;
-    }
-    if (sha256_hex) {
-        unsigned char h[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256_final(&sha, h);
-        sodium_bin2hex(sha256_hex, 65, h, sizeof h);
     }
     if (cd != (GIConv)-1)
         g_iconv_close(cd);

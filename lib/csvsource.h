@@ -1,6 +1,6 @@
 /* csvsource.h: reading one delimited file as records with their physical
  * line numbers, over libcsv: BOM skipped, CRLF or LF, charset conversion to
- * UTF-8 (GLib iconv), the SHA-256 of the file's raw bytes on the way. */
+ * UTF-8 (GLib iconv). */
 #ifndef P2P_CSVSOURCE_H
 #define P2P_CSVSOURCE_H
 
@@ -8,7 +8,9 @@
 #include "p2p.h"
 
 /* One record; fields are borrowed and valid only during the callback.
- * Fields are not NUL-terminated (they may contain NUL bytes). */
+ * Fields are not NUL-terminated (they may contain NUL bytes); they lie one
+ * after another in one buffer, field[0] first, so a record can be copied
+ * with one memcpy. */
 typedef struct {
     size_t nfields;
     const char *const *field;   /* field[i] points into the reader's buffer */
@@ -30,12 +32,11 @@ typedef struct {
 } P2pCsvOptions;
 
 /* Read all of fp (named name in messages), calling fn per record.
- * out sha256_hex: hash of every raw byte read (65 bytes), may be NULL.
  * On a read error, a conversion error or an unterminated quote returns FALSE
  * with error (P2P_EXIT_FILE) "LINE: reason" (the caller adds the file name);
  * when fn stopped the read, returns FALSE with no error set. */
 gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
-                      void *data, char *sha256_hex, GError **error);
+                      void *data, GError **error);
 
 /* Append the field to out as one RFC 4180 field (quoted when needed). */
 void p2p_csv_append_field(GString *out, const char *s, size_t len);

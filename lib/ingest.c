@@ -7,34 +7,50 @@
 #include <unistd.h>
 #include "db.h"
 #include "ingest_internal.h"
+#include "ingest_reader.h"
 #include "ingest_segments.h"
+#include "sha256.h"
 #include "text.h"
 
 /* ---- inputs ---------------------------------------------------------- */
 
-/* Standard input, spooled to a temporary file so it can be read twice
- * (header probe, then ingest). Lives until exit. */
-static FILE *stdin_spool;
+/* Standard input, spooled to a temporary file so it can be read more than
+ * once (header probe, rows, hash), each time through its own handle. The
+ * file is unlinked at exit. */
+static char *stdin_spool;
+
+static void remove_spool(void)
+{
+    if (stdin_spool)
+        unlink(stdin_spool);
+}
+
+static gboolean spool_stdin(GError **error)
+{
+    if (stdin_spool)
+        return TRUE;
+    int fd = g_file_open_tmp("p2p-ingest-stdin-XXXXXX", &stdin_spool, NULL);
+    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    char buf[65536];
+    size_t n;
+    gboolean ok = out != NULL;
+    while (ok && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (out && fclose(out) != 0)
+        ok = FALSE;
+    if (stdin_spool)
+        atexit(remove_spool);
+    if (!ok)
+        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "-: cannot spool standard input");
+    return ok;
+}
 
 static FILE *open_input(const char *path, gint64 *size, GError **error)
 {
-    FILE *fp;
-    if (strcmp(path, "-") == 0) {
-        if (!stdin_spool) {
-            stdin_spool = tmpfile();
-            char buf[65536];
-            size_t n;
-            while (stdin_spool && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
-                fwrite(buf, 1, n, stdin_spool);
-        }
-        if (!stdin_spool || fflush(stdin_spool) != 0 || fseek(stdin_spool, 0, SEEK_SET) != 0) {
-            g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "-: cannot spool standard input");
-            return NULL;
-        }
-        fp = fdopen(dup(fileno(stdin_spool)), "rb");
-    } else {
-        fp = fopen(path, "rb");
-    }
+    gboolean is_stdin = strcmp(path, "-") == 0;
+    if (is_stdin && !spool_stdin(error))
+        return NULL;
+    FILE *fp = fopen(is_stdin ? stdin_spool : path, "rb");
     struct stat st;
     if (!fp || fstat(fileno(fp), &st) != 0 || S_ISDIR(st.st_mode)) {
         g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: %s", path,
@@ -113,7 +129,7 @@ const P2pKind *p2p_ingest_probe(const P2pIngestContext *ctx, const char *path,
     P2pCsvOptions opt = {.delimiter = ctx->map ? ctx->map->delimiter : ',',
                          .encoding = ctx->map ? ctx->map->encoding : NULL};
     GError *e = NULL;
-    p2p_csv_read(fp, &opt, probe_record, &p, NULL, &e);
+    p2p_csv_read(fp, &opt, probe_record, &p, &e);
     fclose(fp);
     const P2pKind *kind = p.hm.kind;
     if (e && !p.seen) {
@@ -143,8 +159,8 @@ typedef struct {
     gint64 file_id;             /* source_files row of this read */
     P2pHeaderMap hm;            /* set once the header is read */
     gboolean header_done;
-    P2pRow row;                 /* the row under way (reused) */
-    GString *reason;            /* why the row under way is rejected */
+    P2pRow *row;                /* the row under way (the reader's) */
+    GString *reason;            /* why it is rejected (the reader's) */
     GString *raw;               /* the row as read, for the rejects table */
     P2pIngestStats *stats;
     GError *error;              /* a database failure stops the read */
@@ -302,9 +318,9 @@ static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
     raw_line(fs, rec, client);
     int ccol = fs->hm.kind->country_col;
     int cf = ccol >= 0 ? fs->hm.from_file[ccol] : -1;
-    if (!fs->row.country && cf >= 0 && (size_t)cf < rec->nfields) {
+    if (!fs->row->country && cf >= 0 && (size_t)cf < rec->nfields) {
         size_t st, n = p2p_text_trim(rec->field[cf], rec->len[cf], &st);
-        fs->row.country = p2p_country_canonical(rec->field[cf] + st, n);
+        fs->row->country = p2p_country_canonical(rec->field[cf] + st, n);
     }
     const char *colname = col >= 0 ? fs->hm.kind->columns[col].name : NULL;
     sqlite3_stmt *st = fs->rej;
@@ -313,7 +329,7 @@ static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
     sqlite3_bind_text(st, 3, colname, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, fs->reason->str, (int)fs->reason->len, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, fs->raw->str, (int)fs->raw->len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, fs->row.country, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, fs->row->country, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, client[0] ? client : NULL, -1, SQLITE_TRANSIENT);
     if (!step_done(fs, st))
         return FALSE;
@@ -331,18 +347,28 @@ static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
     return TRUE;
 }
 
+/* A validated integer (canonical: optional '-', then digits). */
+static gint64 canon_int(const char *s)
+{
+    gboolean neg = *s == '-';
+    gint64 v = 0;
+    for (s += neg; *s; s++)
+        v = v * 10 + (*s - '0');
+    return neg ? -v : v;
+}
+
 static void bind_row(FileState *fs, sqlite3_stmt *st, long line)
 {
     const P2pKind *k = fs->hm.kind;
     for (size_t c = 0; c < k->ncolumns; c++) {
         int p = (int)c + 1;
         P2pColType t = k->columns[c].type;
-        if (fs->row.null[c])
+        if (fs->row->null[c])
             sqlite3_bind_null(st, p);
         else if (t == P2P_COL_INT || t == P2P_COL_YEAR)
-            sqlite3_bind_int64(st, p, g_ascii_strtoll(fs->row.val[c]->str, NULL, 10));
+            sqlite3_bind_int64(st, p, canon_int(fs->row->val[c]->str));
         else
-            sqlite3_bind_text(st, p, fs->row.val[c]->str, (int)fs->row.val[c]->len,
+            sqlite3_bind_text(st, p, fs->row->val[c]->str, (int)fs->row->val[c]->len,
                               SQLITE_STATIC);
     }
     sqlite3_bind_int64(st, (int)k->ncolumns + 1, fs->file_id);
@@ -356,14 +382,14 @@ static gboolean same_as_stored(FileState *fs)
     for (size_t c = 0; c < k->ncolumns; c++) {
         int i = (int)c + 2;
         gboolean stored_null = sqlite3_column_type(fs->sel, i) == SQLITE_NULL;
-        if (stored_null || fs->row.null[c]) {
-            if (stored_null != fs->row.null[c])
+        if (stored_null || fs->row->null[c]) {
+            if (stored_null != fs->row->null[c])
                 return FALSE;
             continue;
         }
         const char *s = (const char *)sqlite3_column_text(fs->sel, i);
         size_t n = (size_t)sqlite3_column_bytes(fs->sel, i);
-        if (n != fs->row.val[c]->len || memcmp(s, fs->row.val[c]->str, n) != 0)
+        if (n != fs->row->val[c]->len || memcmp(s, fs->row->val[c]->str, n) != 0)
             return FALSE;
     }
     return TRUE;
@@ -405,7 +431,7 @@ static gboolean upsert(FileState *fs, const P2pCsvRecord *rec)
         const P2pKind *k = fs->hm.kind;
         int idc = id_column(k);
         g_string_append_printf(fs->reason, "duplicate %s '%s' (first on line %ld)",
-                               k->columns[idc].name, fs->row.val[idc]->str, first);
+                               k->columns[idc].name, fs->row->val[idc]->str, first);
         return reject(fs, rec, idc);
     }
     sqlite3_stmt *st = same ? fs->prov : fs->upd;
@@ -424,7 +450,7 @@ static gboolean upsert(FileState *fs, const P2pCsvRecord *rec)
 static gboolean check_links(FileState *fs, int *bad_col)
 {
     const P2pKind *k = fs->hm.kind;
-    P2pRow *r = &fs->row;
+    P2pRow *r = fs->row;
     if (k->id == P2P_KIND_REFERRALS) {
         int ce = p2p_kind_column(k, "encounter_id"), co = p2p_kind_column(k, "outcome_date");
         sqlite3_bind_text(fs->enc_date, 1, r->country, -1, SQLITE_STATIC);
@@ -458,7 +484,7 @@ static gboolean check_links(FileState *fs, int *bad_col)
 
 static void warn_codebook(FileState *fs, long line)
 {
-    const char *code = fs->row.val[4]->str;
+    const char *code = fs->row->val[4]->str;
     if (!*code || g_hash_table_contains(fs->warned_codes, code))
         return;
     sqlite3_bind_text(fs->codebook, 1, code, -1, SQLITE_STATIC);
@@ -473,10 +499,10 @@ static void warn_codebook(FileState *fs, long line)
 
 static gboolean erased(FileState *fs)
 {
-    if (!fs->any_erased || !fs->row.client[0])
+    if (!fs->any_erased || !fs->row->client[0])
         return FALSE;
-    sqlite3_bind_text(fs->erased, 1, fs->row.country, -1, SQLITE_STATIC);
-    sqlite3_bind_text(fs->erased, 2, fs->row.client, -1, SQLITE_STATIC);
+    sqlite3_bind_text(fs->erased, 1, fs->row->country, -1, SQLITE_STATIC);
+    sqlite3_bind_text(fs->erased, 2, fs->row->client, -1, SQLITE_STATIC);
     return exists(fs, fs->erased);
 }
 
@@ -512,20 +538,23 @@ static gboolean duplicate_of_rejected(FileState *fs, const P2pCsvRecord *rec,
         const P2pKind *k = fs->hm.kind;
         *bad_col = id_column(k);
         g_string_append_printf(fs->reason, "duplicate %s '%s' (first on line %d)",
-                               k->columns[*bad_col].name, fs->row.val[*bad_col]->str,
+                               k->columns[*bad_col].name, fs->row->val[*bad_col]->str,
                                GPOINTER_TO_INT(line));
     }
     return dup;
 }
 
-static gboolean take_row(FileState *fs, const P2pCsvRecord *rec)
+/* One row from the reader thread, validated there; here the rules that
+ * need the database, then the write. */
+static gboolean take_item(FileState *fs, P2pRowItem *it)
 {
     const P2pKind *k = fs->hm.kind;
-    int bad_col = -1;
+    const P2pCsvRecord *rec = &it->rec;
+    int bad_col = it->bad_col;
+    fs->row = &it->row;
+    fs->reason = it->reason;
     fs->stats->rows++;
-    g_string_truncate(fs->reason, 0);
-    gboolean ok = p2p_row_validate(fs->ctx, &fs->hm, rec, &fs->row, &bad_col, fs->reason)
-                  && check_links(fs, &bad_col)
+    gboolean ok = it->ok && check_links(fs, &bad_col)
                   && !duplicate_of_rejected(fs, rec, &bad_col);
     if (k->id == P2P_KIND_FG_SEGMENTS) {
         if (!ok) {
@@ -537,12 +566,12 @@ static gboolean take_row(FileState *fs, const P2pCsvRecord *rec)
             g_free(key);
             return reject(fs, rec, bad_col);
         }
-        if (!p2p_segments_check_dup(fs->segments, &fs->row, rec->line, fs->reason)) {
-            p2p_segments_taint(fs->segments, fs->row.val[0]->str, fs->row.val[3]->str);
+        if (!p2p_segments_check_dup(fs->segments, fs->row, rec->line, fs->reason)) {
+            p2p_segments_taint(fs->segments, fs->row->val[0]->str, fs->row->val[3]->str);
             return reject(fs, rec, 1);
         }
         warn_codebook(fs, rec->line);
-        p2p_segments_add(fs->segments, &fs->row, rec->line);
+        p2p_segments_add(fs->segments, fs->row, rec->line);
         return TRUE;
     }
     if (!ok)
@@ -554,21 +583,6 @@ static gboolean take_row(FileState *fs, const P2pCsvRecord *rec)
     return upsert(fs, rec);
 }
 
-static gboolean on_record(const P2pCsvRecord *rec, void *data)
-{
-    FileState *fs = data;
-    if (!fs->header_done)
-        return take_header(fs, rec);
-    return take_row(fs, rec) && !fs->error;
-}
-
-static void on_progress(gint64 bytes, void *data)
-{
-    FileState *fs = data;
-    if (fs->ctx->progress)
-        fs->ctx->progress(fs->name, bytes, fs->size, fs->ctx->data);
-}
-
 /* SHA-256 of a whole file, read before the ingest when a file of the same
  * size was loaded before (otherwise it cannot be a repeat). */
 static gboolean hash_file(const char *path, char hex[65], GError **error)
@@ -577,17 +591,11 @@ static gboolean hash_file(const char *path, char hex[65], GError **error)
     FILE *fp = open_input(path, &size, error);
     if (!fp)
         return FALSE;
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        crypto_hash_sha256_update(&st, (unsigned char *)buf, n);
+    gboolean ok = p2p_sha256_stream(fp, hex);
     fclose(fp);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(hex, 65, h, sizeof h);
-    return TRUE;
+    if (!ok)
+        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: read error", path);
+    return ok;
 }
 
 static gboolean query_exists(sqlite3 *db, const char *sql, const char *text,
@@ -663,8 +671,6 @@ static void file_state_init(FileState *fs, const P2pIngestContext *ctx,
     fs->ctx = ctx;
     fs->name = path;
     fs->stats = stats;
-    p2p_row_init(&fs->row);
-    fs->reason = g_string_new(NULL);
     fs->raw = g_string_new(NULL);
     fs->rejected_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     fs->warned_codes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -675,8 +681,6 @@ static void file_state_clear(FileState *fs)
 {
     finalize_all(fs);
     p2p_header_map_clear(&fs->hm);
-    p2p_row_clear(&fs->row);
-    g_string_free(fs->reason, TRUE);
     g_string_free(fs->raw, TRUE);
     g_hash_table_destroy(fs->rejected_ids);
     g_hash_table_destroy(fs->warned_codes);
@@ -685,15 +689,76 @@ static void file_state_clear(FileState *fs)
         g_error_free(fs->error);
 }
 
-/* Read the rows (inside the file's transaction). */
+/* The file's SHA-256, read through a second handle by the writer thread
+ * while it waits for rows: hashing costs a fifth of a row's work, and the
+ * reader thread is the busier one. */
+typedef struct {
+    FILE *fp;                          /* second handle on the file */
+    P2pSha256 *sha;                    /* the digest under way */
+    gint64 done;                       /* bytes hashed so far */
+} P2pFileHash;
+
+static void file_hash_init(P2pFileHash *fh, const char *path)
+{
+    gint64 size;
+    fh->fp = open_input(path, &size, NULL);
+    fh->done = 0;
+    fh->sha = p2p_sha256_new();
+}
+
+/* Hash up to byte upto (or to the end, upto < 0). */
+static void file_hash_upto(P2pFileHash *fh, gint64 upto)
+{
+    unsigned char buf[65536];
+    while (fh->fp && (upto < 0 || fh->done < upto)) {
+        size_t want = sizeof buf;
+        if (upto >= 0 && (gint64)want > upto - fh->done)
+            want = (size_t)(upto - fh->done);
+        size_t n = fread(buf, 1, want, fh->fp);
+        if (n == 0)
+            break;
+        p2p_sha256_update(fh->sha, buf, n);
+        fh->done += (gint64)n;
+    }
+}
+
+static gboolean file_hash_finish(P2pFileHash *fh, char hex[65], GError **error)
+{
+    file_hash_upto(fh, -1);
+    gboolean ok = fh->fp && !ferror(fh->fp);
+    if (fh->fp)
+        fclose(fh->fp);
+    p2p_sha256_finish(fh->sha, hex);
+    if (!ok)
+        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "cannot read the file again to hash it");
+    return ok;
+}
+
+/* Read the rows (inside the file's transaction): a reader thread parses
+ * and validates while this one writes. */
 static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
 {
     const P2pIngestContext *ctx = fs->ctx;
     P2pCsvOptions opt = {.delimiter = ctx->map ? ctx->map->delimiter : ',',
-                         .encoding = ctx->map ? ctx->map->encoding : NULL,
-                         .progress = on_progress};
+                         .encoding = ctx->map ? ctx->map->encoding : NULL};
+    P2pRowReader *rr = p2p_row_reader_start(ctx, fp, &opt);
+    P2pFileHash fh;
+    file_hash_init(&fh, fs->name);
+    P2pRowItem *it;
+    gint64 bytes = 0;
+    while ((it = p2p_row_reader_next(rr, &bytes))) {
+        gboolean ok = fs->header_done ? take_item(fs, it) && !fs->error
+                                      : take_header(fs, &it->rec);
+        if (!ok)
+            p2p_row_reader_stop(rr);
+        file_hash_upto(&fh, bytes);
+        if (ctx->progress)
+            ctx->progress(fs->name, bytes, fs->size, ctx->data);
+    }
     GError *e = NULL;
-    gboolean ok = p2p_csv_read(fp, &opt, on_record, fs, fs->stats->sha256, &e);
+    gboolean ok = p2p_row_reader_finish(rr, &e);
+    gboolean hashed = file_hash_finish(&fh, fs->stats->sha256, ok ? &e : NULL);
+    ok = ok && hashed;
     if (fs->error) {
         g_propagate_error(error, fs->error);
         fs->error = NULL;

@@ -40,8 +40,10 @@ static void expected_list(GString *reason, const char *const *values)
 /* Canonical enumerated value matching s case-insensitively, or NULL. */
 static const char *match_enum(const char *const *values, const char *s, size_t len)
 {
+    char first = g_ascii_tolower(len ? s[0] : 0);
     for (int i = 0; values[i]; i++)
-        if (strlen(values[i]) == len && g_ascii_strncasecmp(values[i], s, len) == 0)
+        if (values[i][0] == first && strlen(values[i]) == len
+            && g_ascii_strncasecmp(values[i], s, len) == 0)
             return values[i];
     return NULL;
 }

@@ -3,7 +3,7 @@
 # nothing when every one is there. Runs apt-get (with sudo when not root).
 set -e
 PKGS="build-essential pkg-config libcsv-dev libsqlite3-dev sqlite3 libgsl-dev
-libcairo2-dev libpango1.0-dev libglib2.0-dev libsodium-dev clang
+libcairo2-dev libpango1.0-dev libglib2.0-dev libsodium-dev libssl-dev clang
 libclang-rt-14-dev fonts-noto-core fonts-dejavu-core qpdf poppler-utils time"
 missing=""
 for p in $PKGS; do
