@@ -133,6 +133,8 @@ int main(int argc, char **argv)
         goto out;
     }
     p2p_results_suppress(rs, min_cell);
+    if (output && strcmp(output, "-") == 0)
+        g_clear_pointer(&output, g_free); /* -o -: stdout */
     out = output ? fopen(output, "w") : stdout;
     if (!out) {
         fprintf(stderr, PROG ": %s: %s\n", output, g_strerror(errno));

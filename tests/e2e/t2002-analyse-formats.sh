@@ -22,6 +22,15 @@ for x in nums:
 print(len(rows) - 1, len(bad))
 PY
 t_eq "python csv: every row has 10 fields, every number parses" "$rows 0" "$(cat py.out)"
+if command -v Rscript >/dev/null 2>&1; then
+    t_eq "R read.csv: every row, 10 columns, numeric figures" \
+        "$rows 10 numeric numeric numeric" \
+        "$(Rscript -e 'd <- read.csv("out.csv"); cat(nrow(d), ncol(d), class(d$value), class(d$ci_low), class(d$p_value))' 2>/dev/null)"
+else
+    t_result 0 "# SKIP R read.csv (no Rscript)"
+fi
+t_ok "-o - is stdout" analyse --db study.db --format csv -o -
+t_eq "-o - writes the same csv to stdout" "$(cat out.csv)" "$(cat t_out)"
 t_eq "no NaN or inf in csv" "0" "$(grep -ciwE 'nan|inf|infinity' out.csv)"
 t_grep "an empty figure is an empty field" "LT,all,encounter_trend,all,,,,,," out.csv
 t_grep "a count in numerator and value" "PT,all,encounters,all,10,,10,,," out.csv
