@@ -322,6 +322,16 @@ static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
         size_t st, n = p2p_text_trim(rec->field[cf], rec->len[cf], &st);
         fs->row->country = p2p_country_canonical(rec->field[cf] + st, n);
     }
+    /* A bad row of an erased client is skipped like its good rows: kept in
+     * rejects it would bring the client's hash and fields back. */
+    if (fs->any_erased && client[0] && fs->row->country) {
+        sqlite3_bind_text(fs->erased, 1, fs->row->country, -1, SQLITE_STATIC);
+        sqlite3_bind_text(fs->erased, 2, client, -1, SQLITE_STATIC);
+        if (exists(fs, fs->erased)) {
+            fs->stats->skipped++;
+            return TRUE;
+        }
+    }
     const char *colname = col >= 0 ? fs->hm.kind->columns[col].name : NULL;
     sqlite3_stmt *st = fs->rej;
     sqlite3_bind_int64(st, 1, fs->file_id);
