@@ -441,7 +441,7 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
                                    worker_groups[1]), P2P_F_VALUE, &vq);
     char *title = hp && hq
         ? g_strdup_printf("Peer educators reached %.0f clients, professionals "
-                          "%.0f", vp, vq)
+                          "%.0f%s", vp, vq, is_all(c) ? " (all countries)" : "")
         : g_strdup("Clients reached by peer educators and professionals");
     char *sub = g_strdup_printf(
         "Clients reached and encounters by worker type, %s. A client met by "
@@ -451,13 +451,16 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
     Bars *bars;
     if (is_all(c)) {
         /* Countries side by side, the worker types within each. */
-        int nc = rd->countries->len;
-        bars = bars_new(nc + 1, 3);
+        /* Countries side by side, the worker types within each; the
+         * pooled figures (a larger scale) are in the title and n. */
+        int nc = MAX(1, (int)rd->countries->len);
+        bars = bars_new(nc, 3);
         bars->ser = worker_labels;
         bars->styles = STYLE_WORKER;
-        for (int i = 0; i <= nc; i++) {
-            const char *cc = i < nc ? rd->countries->pdata[i] : "ALL";
-            bars->cat[i] = i < nc ? rd_country_en(cc) : "All countries";
+        for (int i = 0; i < nc; i++) {
+            const char *cc = i < (int)rd->countries->len
+                ? rd->countries->pdata[i] : "ALL";
+            bars->cat[i] = rd_country_en(cc);
             for (int j = 0; j < 3; j++)
                 bars_from_result(bars, i * 3 + j, rd,
                                  rd_find(rd, cc, "clients_reached",
@@ -1000,25 +1003,38 @@ static void chart_monthly_trend(cairo_t *cr, double w, double h, ChartCtx *c)
         }
         cairo_stroke(cr);
         cairo_restore(cr);
-        /* Label the line directly at its end. */
-        RText ft = rtext(lab);
-        ft.bold = TRUE;
-        ft.color = darken(OI_VERMILLION, 0.2);
-        ft.align = PANGO_ALIGN_RIGHT;
-        double yend = PY(exp(b0->value + b1->value * (nm - 1)));
-        lay_draw(cr, p.x + p.w, yend - lab * 3.2, "fitted Poisson trend", &ft);
     }
     {
+        /* Legend under the axis: a bar swatch, a line swatch, and what
+         * suppression did to the months. */
         RText nt = rtext(lab * 0.9);
         nt.color = GREY_AXIS;
-        char *supp = any_supp
-            ? g_strdup_printf("; months marked <%d or c are suppressed (small "
-                              "counts) and not drawn", rd->k)
-            : g_strdup("");
-        char *legend = g_strconcat("bars: encounters per month", supp, NULL);
-        lay_draw(cr, p.x, p.y + p.h + lab * 1.7, legend, &nt);
-        g_free(supp);
-        g_free(legend);
+        double x = p.x, y = p.y + p.h + lab * 1.9, tw, th;
+        fill_box(cr, x, y + lab * 0.1, lab * 0.9, lab * 0.9,
+                 (RStyle){ lighten(OI_SKYBLUE, 0.2), FILL_SOLID }, s);
+        x += lab * 1.3;
+        lay_size(cr, "encounters per month", &nt, &tw, &th);
+        lay_draw(cr, x, y, "encounters per month", &nt);
+        x += tw + lab * 1.5;
+        if (fit) {
+            cairo_save(cr);
+            set_rgb(cr, OI_VERMILLION);
+            cairo_set_line_width(cr, s * 0.2);
+            cairo_move_to(cr, x, y + th / 2);
+            cairo_line_to(cr, x + lab * 2, y + th / 2);
+            cairo_stroke(cr);
+            cairo_restore(cr);
+            x += lab * 2.4;
+            lay_size(cr, "fitted Poisson trend", &nt, &tw, NULL);
+            lay_draw(cr, x, y, "fitted Poisson trend", &nt);
+            x += tw + lab * 1.5;
+        }
+        if (any_supp) {
+            char *supp = g_strdup_printf("months marked <%d or c: suppressed "
+                                         "(small counts), not drawn", rd->k);
+            lay_draw(cr, x, y, supp, &nt);
+            g_free(supp);
+        }
     }
 #undef PY
 out:
@@ -1187,9 +1203,12 @@ static void chart_cooccurrence_heatmap(cairo_t *cr, double w, double h,
                  codes->pdata[i + 1], &rl);
         /* Column labels slanted under the matrix. */
         cairo_save(cr);
+        /* Rising to the column from the lower left, ending at it. */
         cairo_translate(cr, x0 + cell * (i + 0.5), y0 + cell * nm + s * 0.3);
-        cairo_rotate(cr, G_PI / 4);
-        lay_draw(cr, 0, -lab * 0.6, codes->pdata[i], &lt);
+        cairo_rotate(cr, -G_PI / 4);
+        RText cl = lt;
+        cl.align = PANGO_ALIGN_RIGHT;
+        lay_draw(cr, 0, -lab * 0.7, codes->pdata[i], &cl);
         cairo_restore(cr);
     }
     for (guint i = 0; i < pairs->len; i++) {

@@ -418,21 +418,26 @@ void doc_table(Doc *d, RTable *t)
         if (t->align[c] != 'r')
             text_total += w[c];
     }
+    /* Figures too wide even alone: let every column wrap. */
+    gboolean all_wrap = total - text_total > full - 60;
+    if (all_wrap)
+        text_total = total;
     if (total > full && text_total > 0) {
         /* Water-filling: narrow text columns keep their natural width, the
          * wide ones share what is left equally (and wrap). */
-        double room = MAX(full - (total - text_total), 60);
+        double room = all_wrap ? full : MAX(full - (total - text_total), 60);
         int left = 0;
         gboolean *fixed = g_new0(gboolean, t->ncols);
         for (int c = 0; c < t->ncols; c++)
-            if (t->align[c] != 'r')
+            if (t->align[c] != 'r' || all_wrap)
                 left++;
         gboolean changed = TRUE;
         while (changed && left > 0) {
             changed = FALSE;
             double share = room / left;
             for (int c = 0; c < t->ncols; c++)
-                if (t->align[c] != 'r' && !fixed[c] && w[c] <= share) {
+                if ((t->align[c] != 'r' || all_wrap) && !fixed[c]
+                    && w[c] <= share) {
                     fixed[c] = TRUE;
                     room -= w[c];
                     left--;
@@ -440,7 +445,7 @@ void doc_table(Doc *d, RTable *t)
                 }
         }
         for (int c = 0; c < t->ncols; c++)
-            if (t->align[c] != 'r' && !fixed[c])
+            if ((t->align[c] != 'r' || all_wrap) && !fixed[c])
                 w[c] = room / left;
         g_free(fixed);
     } else if (total > full) {

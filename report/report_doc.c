@@ -127,6 +127,13 @@ static char *draw_chart(cairo_t *cr, double w, double h, void *data)
     return cap;
 }
 
+/* A subheading kept on one page with the figure of height h under it. */
+static void heading_fig(Rep *r, const char *text, double h)
+{
+    doc_need(r->doc, h + 70);
+    doc_heading(r->doc, 2, text);
+}
+
 static void figure(Rep *r, const char *chart, const char *country, double h,
                    const char *indicator, const char *note)
 {
@@ -603,8 +610,29 @@ static void section_forest(Rep *r)
     }
     doc_table(r->doc, t);
     if (r->all) {
-        doc_para(r->doc, "The pooled comparison; each country's figures are "
-                         "in its national report.");
+        doc_para(r->doc, "Country by country: risk ratio peer / professional "
+                         "(p-value).");
+        RTable *c = scope_table(r, "Compared");
+        for (size_t i = 0; i < G_N_ELEMENTS(cmp); i++) {
+            char *name = g_strconcat(cmp[i].base, "_peer_vs_professional",
+                                     NULL);
+            rtable_cell(c, cmp[i].label);
+            for (guint j = 0; j < r->cols->len; j++) {
+                const P2pResult *row = find(r, r->cols->pdata[j], name, "all");
+                char *v = rd_format(r->rd, row, P2P_F_VALUE, FMT_RATIO);
+                if (row && row->state[P2P_F_VALUE] == P2P_CELL_SHOWN
+                    && !isnan(row->f[P2P_F_VALUE]) && !isnan(row->f[P2P_F_P])) {
+                    char *p = rd_format(r->rd, row, P2P_F_P, FMT_P);
+                    char *t = g_strdup_printf("%s\n(%s)", v, p);
+                    g_free(v);
+                    g_free(p);
+                    v = t;
+                }
+                rtable_take(c, v);
+            }
+            g_free(name);
+        }
+        doc_table(r->doc, c);
     }
     figure(r, "forest_plot", scope, 220, NULL, NULL);
 }
@@ -665,39 +693,31 @@ static void section_coverage(Rep *r)
                      "making the estimate too low. With fewer than 7 clients "
                      "on both lists (m &lt; 7) the estimate is "
                      "<b>unreliable</b> and flagged so.");
-    RTable *t = scope_table(r, "");
-    static const char *const keys[3] = { "n1", "n2", "m" };
-    static const char *const labels[3] = {
-        "n1: clients seen by peers", "n2: clients seen by professionals",
-        "m: clients seen by both"
+    /* One row per scope: the lists, the estimate, coverage, reliability. */
+    RTable *t = rtable_new(8, "lrrrrrrl");
+    rtable_set_size(t, r->all ? 7.5 : 8.5);
+    static const char *const head[8] = {
+        "", "n1 (peers)", "n2 (prof.)", "m (both)", "Clients reached",
+        "Estimate (95% CI)", "Coverage (95% CI)", "Reliability"
     };
-    for (int k = 0; k < 3; k++) {
-        rtable_cell(t, labels[k]);
-        for (guint j = 0; j < r->cols->len; j++)
-            rtable_take(t, rd_format_figure(
-                r->rd, rd_figure(r->rd, r->cols->pdata[j],
-                                 "capture_recapture", "all", keys[k]), 1,
-                FMT_COUNT));
-    }
-    rtable_cell(t, "Clients reached");
-    for (guint j = 0; j < r->cols->len; j++)
-        rtable_take(t, val(r, r->cols->pdata[j], "clients_reached", "all",
-                           FMT_COUNT));
-    rtable_cell(t, "Estimated population (95% CI)");
-    for (guint j = 0; j < r->cols->len; j++)
-        rtable_take(t, val_ci(r, find(r, r->cols->pdata[j],
-                                      "population_estimate", "all"),
-                              FMT_COUNT));
-    rtable_cell(t, "Coverage (95% CI)");
-    for (guint j = 0; j < r->cols->len; j++)
-        rtable_take(t, val_ci(r, find(r, r->cols->pdata[j], "coverage", "all"),
-                              FMT_PERCENT));
-    rtable_cell(t, "Reliability");
+    for (int k = 0; k < 8; k++)
+        rtable_cell(t, head[k]);
+    static const char *const keys[3] = { "n1", "n2", "m" };
     for (guint j = 0; j < r->cols->len; j++) {
-        const ReportFigure *m = rd_figure(r->rd, r->cols->pdata[j],
-                                          "capture_recapture", "all", "m");
-        const P2pResult *pe = find(r, r->cols->pdata[j], "population_estimate",
-                                   "all");
+        const char *cc = r->cols->pdata[j];
+        rtable_cell(t, strcmp(cc, "ALL") == 0 ? "All" : rd_country_en(cc));
+        for (int k = 0; k < 3; k++)
+            rtable_take(t, rd_format_figure(
+                r->rd, rd_figure(r->rd, cc, "capture_recapture", "all",
+                                 keys[k]), 1, FMT_COUNT));
+        rtable_take(t, val(r, cc, "clients_reached", "all", FMT_COUNT));
+        rtable_take(t, val_ci(r, find(r, cc, "population_estimate", "all"),
+                              FMT_COUNT));
+        rtable_take(t, val_ci(r, find(r, cc, "coverage", "all"),
+                              FMT_PERCENT));
+        const ReportFigure *m = rd_figure(r->rd, cc, "capture_recapture",
+                                          "all", "m");
+        const P2pResult *pe = find(r, cc, "population_estimate", "all");
         if (!pe || isnan(pe->f[P2P_F_VALUE]))
             rtable_cell(t, "no estimate");
         else if (m && !isnan(m->value) && m->value < 7)
@@ -705,8 +725,6 @@ static void section_coverage(Rep *r)
         else
             rtable_cell(t, "m ≥ 7");
     }
-    if (r->cols->len == 1)
-        rtable_set_size(t, 9);
     doc_table(r->doc, t);
     figure(r, "coverage", r->all ? "ALL" : r->rd->scope, r->all ? 300 : 170,
            NULL, NULL);
@@ -769,9 +787,9 @@ static void section_focus_groups(Rep *r)
     }
     g_ptr_array_unref(roles);
     doc_table(r->doc, t);
-    doc_heading(r->doc, 2, "Themes");
+    heading_fig(r, "Themes", 220);
     figure(r, "fg_themes", scope, 220, NULL, NULL);
-    doc_heading(r->doc, 2, "Codes raised together");
+    heading_fig(r, "Codes raised together", 300);
     figure(r, "cooccurrence_heatmap", scope, 300, NULL, NULL);
     doc_heading(r->doc, 2, "Coder agreement");
     GPtrArray *codes = groups_of(r, "coder_agreement", "code=");

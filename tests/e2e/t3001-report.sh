@@ -42,7 +42,7 @@ t_grep "key figure: population estimate" "976 (763–1189)" gr.txt
 t_grep "primary suppression reads <5" "Encounters 1059 c <5 1200" gr.txt
 t_eq "suppressed count 137 nowhere" 0 "$(grep -cw 137 gr.txt)"
 t_grep "suppressed bars are said so" "suppressed (<5)" gr.txt
-t_grep "suppressed month marked on the trend" "months marked <5 or c are suppressed" gr.txt
+t_grep "suppressed month marked on the trend" "months marked <5 or c: suppressed" gr.txt
 # Sections and annexes.
 for s in "1. Key figures" "2. Reach by worker type and by site" "3. Who is reached" \
          "4. Referrals: the cascade and uptake" "5. Peers compared with professionals" \
