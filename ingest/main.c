@@ -147,7 +147,7 @@ static int usage(GOptionContext *oc, const char *msg)
 int main(int argc, char **argv)
 {
     GError *e = NULL;
-    GOptionContext *oc = g_option_context_new("FILE.csv... — load partner CSV exports");
+    GOptionContext *oc = g_option_context_new("FILE.csv... - load partner CSV exports into the study database");
     g_option_context_add_main_entries(oc, entries, NULL);
     g_option_context_set_description(oc,
         "Exit status: 0 ok (rows may be rejected), 1 rows rejected under --strict,\n"
