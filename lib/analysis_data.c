@@ -127,14 +127,14 @@ typedef struct {
     guint32 idx;
 } SortKey;
 
-static const AdEncounter *sort_base; /* for the comparator's tie-break */
-
-static int sort_key_cmp(const void *pa, const void *pb)
+/* data: the unsorted encounters, for the tie-break. */
+static int sort_key_cmp(gconstpointer pa, gconstpointer pb, gpointer data)
 {
     const SortKey *a = pa, *b = pb;
+    const AdEncounter *base = data;
     if (a->key != b->key)
         return a->key < b->key ? -1 : 1;
-    return strcmp(sort_base[a->idx].eid, sort_base[b->idx].eid);
+    return strcmp(base[a->idx].eid, base[b->idx].eid);
 }
 
 /* Client codes are keyed hashes, hex: their first bytes hash well enough,
@@ -285,9 +285,7 @@ static gboolean load_encounters(sqlite3 *db, AdData *d, GError **error)
                       | ((guint64)(guint32)raw[i].date << 32) | raw[i].client;
         keys[i].idx = i;
     }
-    sort_base = raw;
-    qsort(keys, n, sizeof *keys, sort_key_cmp);
-    sort_base = NULL;
+    g_qsort_with_data(keys, (gint)n, sizeof *keys, sort_key_cmp, raw);
     for (guint32 i = 0; i < n; i++) {
         if (keys[i].idx == G_MAXUINT32 || keys[i].idx == i)
             continue;
