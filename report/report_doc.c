@@ -287,6 +287,10 @@ static void section_key_figures(Rep *r)
         return;
     }
     const char *cc = r->rd->scope;
+    if (!find(r, cc, "encounters", "all"))
+        doc_para(r->doc, "<b>The stored analysis holds no figures for this "
+                         "country</b>: no encounter of it was loaded when the "
+                         "analysis ran. Every figure below reads –.");
     RTable *t = rtable_new(3, "lrr");
     rtable_cell(t, "Indicator");
     rtable_cell(t, "Value (95% CI)");
