@@ -192,8 +192,9 @@ static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t le
         ok = end && *end == '\0';
     }
     /* strptime accepts "2020-2-30" loosely: demand the canonical width and a
-     * real day (GDate knows the calendar). */
-    if (ok && !ctx->map) {
+     * real day (GDate knows the calendar). The canonical format is in use
+     * whenever the mapping (if any) sets no date_format of its own. */
+    if (ok && !(ctx->map && ctx->map->date_format)) {
         ok = len == 10 && buf[4] == '-' && buf[7] == '-';
     }
     int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
