@@ -48,6 +48,13 @@ t_eq "source_files records each file's kind, in load order" \
     "codebook focus_groups fg_participants fg_segments encounters referrals" \
     "$(q "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM source_files ORDER BY file_id)")"
 t_eq "one ingest run for the invocation" 1 "$(q "SELECT count(DISTINCT run_id) FROM source_files")"
+for t in codebook focus_groups fg_participants fg_segments encounters referrals; do
+    t_eq "provenance of every $t row: its file (path, sha256sum), run and line" \
+        "$(sha256sum $t.csv | cut -c1-64)|$(($(wc -l <$t.csv) - 1))|1|2-$(wc -l <$t.csv | tr -d ' ')" \
+        "$(q "SELECT s.sha256, count(*), count(DISTINCT r.run_id), min(x.line) || '-' || max(x.line)
+              FROM $t x JOIN source_files s USING (file_id) JOIN ingest_runs r USING (run_id)
+              WHERE s.path = '$t.csv' AND s.kind = '$t'")"
+done
 
 # --kind reads a file as that kind even when its header would say otherwise.
 printf 'group_id,country,date,segment_id,coder\nFG-PT-01,PT,2020-03-01,S9,CK\n' >ambiguous.csv
