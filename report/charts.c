@@ -1487,6 +1487,15 @@ gboolean chart_render_file(const ChartDef *def, const ReportData *rd,
     ctx.country = country;
     ctx.base = MAX(6.0, MIN(width / 1600.0, height / 900.0) * 20.0);
     def->draw(cr, width, height, &ctx);
+    if (kind == PDF && ctx.title) {
+        /* The message is the document's title; the chart's name its
+         * subject. */
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE,
+                                       ctx.title);
+        char *subj = g_strdup_printf("p2p chart %s, %s", def->name, country);
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_SUBJECT, subj);
+        g_free(subj);
+    }
     chart_ctx_clear(&ctx);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);

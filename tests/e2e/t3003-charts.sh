@@ -30,6 +30,9 @@ pdftotext country_comparison.pdf cc.txt
 t_grep "chart text: title" "Clients reached: highest in Greece" cc.txt
 t_grep "chart text: source line" "Source: Peer2Peer consortium data, analysis run 1, generated 2026-11-24" cc.txt
 t_grep "chart text: n" "n = 1416 clients reached in 4 countries" cc.txt
+pdfinfo country_comparison.pdf >ccinfo 2>&1
+t_grep "chart PDF: the message is the title" "Title:           Clients reached: highest in Greece" ccinfo
+t_grep "chart PDF: author" "Author:          p2p toolkit" ccinfo
 pdftotext reach_by_worker_type.pdf rw.txt
 t_grep "chart says what is suppressed" "suppressed (<5)" rw.txt
 t_eq "chart shows no suppressed count" 0 "$(grep -cw 137 rw.txt)"
