@@ -722,13 +722,14 @@ static void chart_uptake_by_service(cairo_t *cr, double w, double h,
     if (svc->len == 0) {
         no_data(cr, b, c, "No referral was recorded.");
     } else {
-        Bars *bars = bars_new(svc->len, 1);
+        guint ns = MIN(svc->len, 32);
+        Bars *bars = bars_new(ns, 1);
         static RStyle one[32];
-        for (guint i = 0; i < svc->len && i < 32; i++)
+        for (guint i = 0; i < ns; i++)
             one[i] = STYLE_SERIES[0];
         bars->styles = one;
         bars->percent = TRUE;
-        for (guint i = 0; i < svc->len && i < 32; i++) {
+        for (guint i = 0; i < ns; i++) {
             char *grp = g_strconcat("service=", svc->pdata[i], NULL);
             bars->cat[i] = svc->pdata[i];
             bars_from_result(bars, i, rd,
