@@ -49,7 +49,16 @@ t_eq "nothing of the killed file is there" 0 "$(q "SELECT count(*) FROM encounte
 
 t_ok "a new ingest of the large file completes" ingest --db study.db big.csv
 t_eq "... loading every row" "big.csv: encounters: $ROWS inserted, 0 updated, 0 unchanged, 0 rejected, 0 skipped" "$(cat t_out)"
+t_eq "... with nothing on stderr (no progress when stderr is not a terminal)" "" "$(cat t_err)"
 t_eq "... the database still passes its integrity check" ok "$(q 'PRAGMA integrity_check')"
 t_eq "... and holds the earlier rows plus the file's" "$((ROWS + 7))|4|3" \
     "$(q "SELECT (SELECT count(*) FROM encounters), (SELECT count(*) FROM referrals), (SELECT count(*) FROM source_files)")"
+
+# On a terminal the same kind of run shows progress on stderr, then clears it.
+if command -v script >/dev/null 2>&1; then
+    head -100001 big.csv >mid.csv
+    script -qec "'$BIN/p2p-ingest' --db tty.db mid.csv" /dev/null >tty.out 2>&1
+    t_grep "progress bar drawn on a terminal" "mid.csv [" tty.out
+    t_grep "... and the summary follows it" "mid.csv: encounters: 100000 inserted" tty.out
+fi
 t_done
