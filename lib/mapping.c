@@ -68,8 +68,15 @@ static gboolean load_file_section(P2pMapping *m, GKeyFile *kf, const char *text,
         g_free(d);
     }
     m->encoding = g_key_file_get_value(kf, "file", "encoding", NULL);
-    if (m->encoding)
+    if (m->encoding) {
+        /* Checked here, so a wrong name is a usage error naming the
+         * mapping's line, not one error per input file. */
         g_strstrip(m->encoding);
+        GIConv cd = g_iconv_open("UTF-8", m->encoding);
+        if (cd == (GIConv)-1)
+            return bad(error, m, text, "encoding", "unknown encoding", m->encoding);
+        g_iconv_close(cd);
+    }
     m->date_format = g_key_file_get_value(kf, "file", "date_format", NULL);
     if (m->date_format)
         g_strstrip(m->date_format);
