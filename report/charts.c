@@ -443,6 +443,7 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
         ? g_strdup_printf("Peer educators reached %.0f clients, professionals "
                           "%.0f%s", vp, vq, is_all(c) ? " (all countries)" : "")
         : g_strdup("Clients reached by peer educators and professionals");
+    c->message = hp && hq;
     char *sub = g_strdup_printf(
         "Clients reached and encounters by worker type, %s. A client met by "
         "both peers and professionals counts in both.", place(c));
@@ -599,6 +600,7 @@ static void chart_referral_cascade(cairo_t *cr, double w, double h,
                           "service they were referred to", attended, reached,
                           100 * attended / reached)
         : g_strdup("From contact to service: the referral cascade");
+    c->message = ok;
     char *sub = g_strdup_printf("Clients reached, referred and attending a "
                                 "referral, by worker type, %s", place(c));
     char *n = n_clients(c);
@@ -657,6 +659,7 @@ static void chart_demographics(cairo_t *cr, double w, double h, ChartCtx *c)
                           "under, %.0f%% of those reached by professionals",
                           100 * fp, 100 * fq)
         : g_strdup("Who is reached: women, young people, new users");
+    c->message = ok;
     char *sub = g_strdup_printf("Share of clients reached by worker type with "
                                 "95%% Wilson intervals, %s", place(c));
     char *n = n_clients(c);
@@ -712,6 +715,7 @@ static void chart_uptake_by_service(cairo_t *cr, double w, double h,
         ? g_strdup_printf("%.0f%% of referrals with a known outcome were "
                           "taken up", 100 * v)
         : g_strdup("Referral uptake by service");
+    c->message = rd_value(all, P2P_F_VALUE, &v);
     char *sub = g_strdup_printf("Referrals attended among those attended or "
                                 "not attended, by service, with 95%% Wilson "
                                 "intervals, %s", place(c));
@@ -764,10 +768,18 @@ static void chart_forest_plot(cairo_t *cr, double w, double h, ChartCtx *c)
     double v;
     gboolean ok = rd_value(rd_find(rd, c->country, inds[1], "all"),
                            P2P_F_VALUE, &v);
-    char *title = ok
+    const P2pResult *yr = rd_find(rd, c->country, inds[1], "all");
+    /* Claim a difference only when the interval excludes 1. */
+    gboolean clear = ok && !isnan(yr->f[P2P_F_LO]) && !isnan(yr->f[P2P_F_HI])
+                     && (yr->f[P2P_F_LO] > 1 || yr->f[P2P_F_HI] < 1);
+    char *title = clear
         ? g_strdup_printf("Peers reach %s young people than professionals "
                           "(risk ratio %.2f)", v >= 1 ? "more" : "fewer", v)
-        : g_strdup("Peers compared with professionals");
+        : ok ? g_strdup_printf("No clear difference between peers and "
+                               "professionals in reaching young people (risk "
+                               "ratio %.2f)", v)
+             : g_strdup("Peers compared with professionals");
+    c->message = ok;
     char *sub = g_strdup_printf(
         "Risk ratio peer / professional with 95%% Katz intervals (log scale) "
         "and Fisher exact p, %s", place(c));
@@ -900,12 +912,17 @@ static void chart_monthly_trend(cairo_t *cr, double w, double h, ChartCtx *c)
     const P2pResult *tr = rd_find(rd, c->country, "encounter_trend", "all");
     double rr;
     char *title;
-    if (rd_value(tr, P2P_F_VALUE, &rr))
+    if (rd_value(tr, P2P_F_VALUE, &rr) && !isnan(tr->f[P2P_F_LO])
+        && (tr->f[P2P_F_LO] > 1 || tr->f[P2P_F_HI] < 1))
         title = g_strdup_printf("Encounters %s by %.1f%% a month",
                                 rr >= 1 ? "grew" : "fell",
                                 100 * fabs(rr - 1));
+    else if (rd_value(tr, P2P_F_VALUE, &rr))
+        title = g_strdup_printf("Encounters held steady (no clear monthly "
+                                "trend, rate ratio %.3f)", rr);
     else
         title = g_strdup("Encounters month by month");
+    c->message = rd_value(tr, P2P_F_VALUE, &rr);
     char *sub;
     if (tr && rd_value(tr, P2P_F_VALUE, &rr) && !isnan(tr->f[P2P_F_LO]))
         sub = g_strdup_printf("Monthly encounters and the fitted Poisson trend "
@@ -1274,6 +1291,7 @@ static void chart_coverage(cairo_t *cr, double w, double h, ChartCtx *c)
         ? g_strdup_printf("Outreach reached an estimated %.0f%% of the hidden "
                           "population", 100 * v)
         : g_strdup("Clients reached against the estimated hidden population");
+    c->message = rd_value(cov, P2P_F_VALUE, &v);
     char *sub = g_strdup_printf(
         "Clients reached (bar) and the Chapman capture–recapture estimate "
         "with its 95%% interval (whisker), %s", place(c));

@@ -18,6 +18,8 @@ typedef struct {
                               clients_reached) */
     char *title;           /* out: the message, g_malloc'd */
     char *n_text;          /* out: the n behind the chart, g_malloc'd */
+    gboolean message;      /* out: the title states a finding from the data
+                              (not a generic title for missing figures) */
 } ChartCtx;
 
 /* Draw on cr within (0, 0, w, h). */

@@ -269,9 +269,47 @@ static const KeyRow key_rows[] = {
       FMT_RATIO, TRUE },
 };
 
+/* The findings the charts state, as a bulleted list: each chart is drawn
+ * once on a recording surface to learn its message. */
+static void key_messages(Rep *r)
+{
+    static const char *const charts[] = {
+        "reach_by_worker_type", "demographics", "forest_plot",
+        "referral_cascade", "uptake_by_service", "monthly_trend", "coverage",
+    };
+    const char *scope = r->all ? "ALL" : r->rd->scope;
+    cairo_surface_t *rec = cairo_recording_surface_create(
+        CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(rec);
+    GString *list = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(charts); i++) {
+        ChartCtx ctx = { 0 };
+        ctx.rd = r->rd;
+        ctx.country = scope;
+        ctx.embedded = TRUE;
+        ctx.base = 8.5;
+        chart_find(charts[i])->draw(cr, 480, 270, &ctx);
+        if (ctx.message && ctx.title) {
+            char *e = lay_escape(ctx.title);
+            g_string_append_printf(list, "%s• %s.", list->len ? "\n" : "", e);
+            g_free(e);
+        }
+        chart_ctx_clear(&ctx);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    if (list->len) {
+        doc_heading(r->doc, 2, "Key messages");
+        doc_para(r->doc, list->str);
+    }
+    g_string_free(list, TRUE);
+}
+
 static void section_key_figures(Rep *r)
 {
     doc_heading(r->doc, 1, "1. Key figures");
+    key_messages(r);
+    doc_heading(r->doc, 2, r->all ? "Figures by country" : "Figures");
     if (r->all) {
         doc_para(r->doc, "Each column is one partner country; the last pools "
                          "them (a client stays a client of their country).");

@@ -60,6 +60,9 @@ t_grep "capture-recapture assumptions" "independent lists" gr.txt
 tr -d '\n' <gr.txt | tr -s ' ' >gr.flat
 t_grep "provenance: toolkit version and run" "p2p toolkit version 0.1.0 (p2p-report) from analysis run 1" gr.flat
 t_grep "provenance: key fingerprint" "3f9a1c2e7b5d4e60a8b1c2d3e4f50617" gr.flat
+t_grep "key message: reach" "• Peer educators reached 412 clients, professionals 96." gr.flat
+t_grep "key message: young people, a clear difference" "• Peers reach more young people than professionals (risk ratio 3.16)." gr.flat
+t_grep "key message: trend" "• Encounters grew by 3.0% a month." gr.flat
 t_eq "provenance on the last page" 1 "$(pdftotext -f "$pages" -l "$pages" gr.pdf - | grep -c 'Client-code key fingerprint')"
 
 qpdf --json --json-key=outlines gr.pdf >outline
