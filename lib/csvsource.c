@@ -132,12 +132,17 @@ static gboolean convert(GIConv cd, GString *pending, GString *out, long line,
         gchar *o = buf;
         gsize o_left = sizeof buf;
         gsize rc = g_iconv(cd, &in, &in_left, &o, &o_left);
+        int err = errno;
         g_string_append_len(out, buf, (gssize)(sizeof buf - o_left));
         if (rc == (gsize)-1) {
-            if (errno == EINVAL)
+            if (err == EINVAL)
                 break;      /* incomplete sequence at the end: wait */
-            if (errno == E2BIG)
+            if (err == E2BIG)
                 continue;
+            /* line is where this chunk starts: add the lines converted
+             * before the bad byte, so the message names its own line. */
+            for (gsize i = 0; i < out->len; i++)
+                line += out->str[i] == '\n';
             g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,
                         "%ld: byte 0x%02X cannot be read in the file's encoding",
                         line, (unsigned char)*in);
