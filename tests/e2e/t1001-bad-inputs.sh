@@ -92,6 +92,11 @@ t_eq "no raw client code in the rejects" 0 \
     "$(DB=client-code-invalid-utf8.db q "SELECT count(*) FROM rejects WHERE raw LIKE '%XY%'")"
 raw=$(DB=long-field.db q "SELECT length(raw), substr(raw, 1, 30) FROM rejects")
 t_eq "the 1 MB field is kept whole in rejects.raw" "1048601|E2,2020-01-10,PT,W1,peer,xxxxx" "$raw"
+t_eq "windows-1252 converted: accents, curly quotes, a quoted CRLF" "E1|Setúbal
+E2|“Porto”
+norte" "$(DB=encoding-windows-1252.db q "SELECT encounter_id, replace(site, char(13), '') FROM encounters ORDER BY encounter_id")"
+t_eq "... and the reject's raw is UTF-8 too" "E3,32/01/2020,PT,W1,peer,Fáro" \
+    "$(DB=encoding-windows-1252.db q "SELECT raw FROM rejects")"
 t_eq "EL and ' el ' stored as GR" "GR|GR" \
     "$(DB=country-el.db q "SELECT group_concat(country, '|') FROM encounters")"
 t_eq "BOM and CRLF: header read, quoted CRLF kept inside the field" \
