@@ -38,6 +38,11 @@ const char *p2p_period_by_name(P2pPeriodBy by)
 
 const char *p2p_country_canonical(const char *s)
 {
+    return p2p_analysis_country(s);
+}
+
+const char *p2p_analysis_country(const char *s)
+{
     if (!s)
         return NULL;
     if (strcmp(s, "*") == 0)
@@ -66,7 +71,7 @@ gboolean p2p_date_valid(const char *s)
 
 gboolean p2p_analysis_check(const P2pAnalysisParams *p, GError **error)
 {
-    if (p->country && !p2p_country_canonical(p->country)) {
+    if (p->country && !p2p_analysis_country(p->country)) {
         g_set_error(error, P2P_ERROR, P2P_EXIT_USAGE,
                     "unknown country '%s' (expected one of BE FR GR HU LT NL "
                     "PL PT, or ALL)", p->country);
@@ -948,7 +953,7 @@ P2pResultSet *p2p_analysis_compute(sqlite3 *db, const P2pAnalysisParams *params,
         return NULL;
     if (params->progress)
         params->progress(0.5, params->progress_data);
-    const char *want = params->country ? p2p_country_canonical(params->country)
+    const char *want = params->country ? p2p_analysis_country(params->country)
                                        : "*";
     /* The countries computed: the one asked, or every one with data. */
     gboolean cmask[AD_N_COUNTRIES] = { FALSE };
@@ -1068,7 +1073,7 @@ gint64 p2p_analysis_run(sqlite3 *db, const P2pAnalysisParams *params,
     if (!rs)
         goto out;
     key_fp = p2p_db_meta_get(db, "key_fingerprint");
-    const char *want = params->country ? p2p_country_canonical(params->country)
+    const char *want = params->country ? p2p_analysis_country(params->country)
                                        : "*";
     if (!p2p_db_exec(db, "BEGIN IMMEDIATE", error))
         goto out;
