@@ -95,6 +95,11 @@ t_eq "empty optional fields stored as NULL" "1|1|1" \
 t_eq "an anonymous contact has no client code" "1" \
     "$(q "SELECT client_code IS NULL FROM encounters WHERE country = 'PT' AND encounter_id = 'E3'")"
 
+printf 'encounter_id,date,country,site,worker_id,worker_type,substances\n E40 ,2020-01-10, PT , Lisboa  ,  W 1 , peer ,opioids;;Cannabis ; \n' >spaces.csv
+t_ok "a row with spaces around every field" ingest --db study.db spaces.csv
+t_eq "ids, codes and enums trimmed; text taken as written" "PT|E40| Lisboa  |W 1|peer|opioids;cannabis" \
+    "$(q "SELECT country, encounter_id, site, worker_id, worker_type, substances FROM encounters WHERE encounter_id = 'E40'")"
+
 # --- client codes: normalised, keyed hash, never stored raw ----------------
 t_eq "'quiz7', ' QUIZ7', 'Quiz7 ' hash the same, across countries too" "1|3" \
     "$(q "SELECT count(DISTINCT client_code), count(*) FROM encounters WHERE encounter_id IN ('E1', 'E2') AND country IN ('PT', 'LT')")"

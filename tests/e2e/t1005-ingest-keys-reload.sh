@@ -42,8 +42,12 @@ t_exit 4 "a malformed key file is refused" ingest --db fresh.db --key bad.key co
 t_eq "... naming the file" "p2p-ingest: bad.key: not a key file (expected one line of 64 hex digits)" "$(cat t_err)"
 
 # --- the same file twice, --force, a corrected re-export ---------------------
+dv() { q "SELECT value FROM meta WHERE key = 'data_version'"; }
+dv0=$(dv)
+t_ok "data_version is set once data is loaded" test -n "$dv0"
 sha=$(sha256sum encounters.csv | cut -c1-64)
 t_ok "the same file again" ingest --db study.db encounters.csv
+t_eq "... leaves data_version alone" "$dv0" "$(dv)"
 t_eq "... is skipped with a message" \
     "encounters.csv: already ingested (sha256 $(echo "$sha" | cut -c1-16)…), skipped; --force reads it again" "$(cat t_out)"
 t_eq "... nothing duplicated or recorded" "$before" "$(counts)"
@@ -57,6 +61,7 @@ t_eq "... a second source_files row for the same sha256" 2 "$(q "SELECT count(*)
 t_ok "a corrected re-export (E1 changed, E10 new)" ingest --db study.db encounters-v2.csv
 t_eq "... counted as inserted, updated and unchanged" \
     "encounters-v2.csv: encounters: 1 inserted, 1 updated, 3 unchanged, 0 rejected, 0 skipped" "$(cat t_out)"
+t_ok "... moves data_version (stored analyses are now stale)" test "$(dv)" != "$dv0"
 t_eq "... the new value stored" 12 "$(q "SELECT syringes_given FROM encounters WHERE country = 'PT' AND encounter_id = 'E1'")"
 t_eq "... rows not in it untouched" "8|5" "$(q "SELECT count(*), (SELECT count(*) FROM encounters WHERE country = 'PT') FROM encounters")"
 v2=$(q "SELECT file_id FROM source_files WHERE path = 'encounters-v2.csv'")
