@@ -57,8 +57,10 @@ static Box frame(cairo_t *cr, double w, double h, ChartCtx *c,
     double s = c->base;
     g_free(c->title);
     g_free(c->n_text);
-    c->title = g_strdup(title);
+    c->title = c->label ? g_strdup_printf("%s: %s", c->label, title)
+                        : g_strdup(title);
     c->n_text = g_strdup(n_text);
+    title = c->title;
     cairo_save(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_rectangle(cr, 0, 0, w, h);

@@ -14,6 +14,7 @@ typedef struct {
     gboolean embedded;     /* inside a report: no source line (the caption
                               carries it) */
     double base;           /* base font size in user units; 0 = from size */
+    const char *label;     /* prefix of the title (small multiples), or NULL */
     const char *indicator; /* country_comparison: the indicator (NULL:
                               clients_reached) */
     char *title;           /* out: the message, g_malloc'd */

@@ -679,6 +679,36 @@ static void section_forest(Rep *r)
     figure(r, "forest_plot", scope, 220, NULL, NULL);
 }
 
+/* Small multiples: each country's monthly trend, two to a row. */
+static char *draw_trend_multiples(cairo_t *cr, double w, double h, void *data)
+{
+    Rep *r = data;
+    guint n = r->rd->countries->len;
+    double cw = w / 2, ch = h / ((n + 1) / 2);
+    for (guint i = 0; i < n; i++) {
+        ChartCtx ctx = { 0 };
+        ctx.rd = r->rd;
+        ctx.country = r->rd->countries->pdata[i];
+        ctx.label = rd_country_en(ctx.country);
+        ctx.embedded = TRUE;
+        ctx.base = 6;
+        cairo_save(cr);
+        cairo_translate(cr, (i % 2) * cw, (i / 2) * ch);
+        cairo_rectangle(cr, 0, 0, cw - 8, ch - 6);
+        cairo_clip(cr);
+        chart_find("monthly_trend")->draw(cr, cw - 8, ch - 6, &ctx);
+        cairo_restore(cr);
+        chart_ctx_clear(&ctx);
+    }
+    char *src = chart_source_line(r->rd);
+    char *cap = g_strdup_printf("<b>Figure %d.</b> Monthly encounters and the "
+                                "fitted Poisson trend in each partner country "
+                                "(each on its own scale). %s.",
+                                ++r->figure_no, src);
+    g_free(src);
+    return cap;
+}
+
 static void section_trend(Rep *r)
 {
     doc_heading(r->doc, 1, "6. Encounters over time");
@@ -715,6 +745,10 @@ static void section_trend(Rep *r)
         g_free(p);
     }
     figure(r, "monthly_trend", r->all ? "ALL" : r->rd->scope, 220, NULL, NULL);
+    if (r->all && r->rd->countries->len > 1) {
+        int rows = (r->rd->countries->len + 1) / 2;
+        doc_figure(r->doc, rows * 150.0, draw_trend_multiples, r);
+    }
 }
 
 static void section_coverage(Rep *r)
