@@ -97,6 +97,16 @@ E2|“Porto”
 norte" "$(DB=encoding-windows-1252.db q "SELECT encounter_id, replace(site, char(13), '') FROM encounters ORDER BY encounter_id")"
 t_eq "... and the reject's raw is UTF-8 too" "E3,32/01/2020,PT,W1,peer,Fáro" \
     "$(DB=encoding-windows-1252.db q "SELECT raw FROM rejects")"
+# The limit itself: 65,536 bytes load, 65,537 do not.
+{
+    echo "encounter_id,date,country,worker_id,worker_type,site"
+    printf 'E1,2020-01-10,PT,W1,peer,'; head -c 65536 /dev/zero | tr '\0' 'y'; echo
+    printf 'E2,2020-01-10,PT,W1,peer,'; head -c 65537 /dev/zero | tr '\0' 'y'; echo
+} >limit.csv
+ingest --db limit.db limit.csv >/dev/null 2>limit.err
+t_eq "a field of exactly 65536 bytes loads, one of 65537 is too long" \
+    "limit.csv:3: column 'site': field longer than 65536 bytes|E1|65536" \
+    "$(cat limit.err)|$(DB=limit.db q "SELECT encounter_id, length(site) FROM encounters")"
 t_eq "EL and ' el ' stored as GR" "GR|GR" \
     "$(DB=country-el.db q "SELECT group_concat(country, '|') FROM encounters")"
 t_eq "BOM and CRLF: header read, quoted CRLF kept inside the field" \
