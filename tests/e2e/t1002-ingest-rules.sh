@@ -31,6 +31,15 @@ t_eq "a missing file: the message" "p2p-ingest: no-such.csv: No such file or dir
 t_exit 3 "a directory: refused" ingest --db u.db .
 t_eq "a directory: the message" "p2p-ingest: .: is a directory" "$(cat t_err)"
 
+# Several files failing in different ways: the others load, the worst decides.
+cp "$BAD"/empty.csv "$BAD"/strict-one-bad.csv .
+t_exit 3 "a good, an empty and a --strict-bad file: exit 3 (refused beats rejected)" \
+    ingest --db mixed.db --strict strict-one-bad.csv empty.csv codebook.csv
+t_eq "... the good file loaded" "codebook.csv" "$(DB=mixed.db q "SELECT group_concat(path) FROM source_files")"
+t_eq "... each failure reported" "p2p-ingest: empty.csv: empty file (no header)
+strict-one-bad.csv:3: column 'worker_type': invalid value 'boss' (expected peer, professional, mixed)
+p2p-ingest: strict-one-bad.csv: 1 row rejected; with --strict nothing of the file was loaded" "$(cat t_err)"
+
 # --- six kinds, in dependency order whatever the command line says ----------
 t_ok "six kinds given in reverse dependency order load" ingest --db study.db \
     referrals.csv fg_segments.csv encounters.csv fg_participants.csv focus_groups.csv codebook.csv
