@@ -23,6 +23,11 @@ t_ok "--analyse for ALL analyses every country" report --db study.db --country A
 t_eq "the ALL run covers every country" "*" \
     "$(q "SELECT country FROM analysis_runs ORDER BY run_id DESC LIMIT 1")"
 
+t_exit 6 "unwritable output: exit 6" report --db study.db --country GR -o nodir/x.pdf
+t_grep "unwritable output: said" "p2p-report: nodir/x.pdf: error while writing to output stream" t_err
+t_exit 6 "full disk: exit 6" report --db study.db --country GR -o /dev/full
+t_exit 6 "unwritable chart: exit 6" report --db study.db --chart forest_plot -o nodir/x.png
+
 q "DELETE FROM analysis_runs"
 t_exit 5 "no analysis: exit 5" report --db study.db --country PL -o pl.pdf
 t_eq "no analysis: the message" \
