@@ -596,6 +596,9 @@ done:
 AdData *ad_data_load(sqlite3 *db, GError **error)
 {
     AdData *d = g_new0(AdData, 1);
+    /* One pass over each table: a page cache only costs memory (32 MB of
+     * page faults at the default), so keep it small while reading. */
+    p2p_db_exec(db, "PRAGMA cache_size = -2000", NULL);
     /* One read transaction: data_version and the rows are one snapshot. */
     if (!p2p_db_exec(db, "BEGIN", error))
         goto fail;
@@ -604,6 +607,7 @@ AdData *ad_data_load(sqlite3 *db, GError **error)
                   && load_referrals(db, d, error)
                   && load_focus_groups(db, d, error);
     p2p_db_exec(db, "COMMIT", NULL);
+    p2p_db_exec(db, "PRAGMA cache_size = -32000", NULL); /* db.c's */
     if (!ok)
         goto fail;
     return d;
