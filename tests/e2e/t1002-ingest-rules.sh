@@ -31,6 +31,12 @@ t_eq "a missing file: the message" "p2p-ingest: no-such.csv: No such file or dir
 t_exit 3 "a directory: refused" ingest --db u.db .
 t_eq "a directory: the message" "p2p-ingest: .: is a directory" "$(cat t_err)"
 
+cp codebook.csv notadb.db
+t_exit 6 "a --db that is not a database: exit 6" ingest --db notadb.db codebook.csv
+t_eq "... the message" "p2p-ingest: notadb.db: database: file is not a database" "$(cat t_err)"
+t_ok "... the file is left as it was" cmp -s notadb.db codebook.csv
+t_eq "... and no key made for it" "" "$(ls notadb.db.key 2>/dev/null)"
+
 # Several files failing in different ways: the others load, the worst decides.
 cp "$BAD"/empty.csv "$BAD"/strict-one-bad.csv .
 t_exit 3 "a good, an empty and a --strict-bad file: exit 3 (refused beats rejected)" \
