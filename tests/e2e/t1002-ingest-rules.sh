@@ -37,6 +37,12 @@ t_eq "... the message" "p2p-ingest: notadb.db: database: file is not a database"
 t_ok "... the file is left as it was" cmp -s notadb.db codebook.csv
 t_eq "... and no key made for it" "" "$(ls notadb.db.key 2>/dev/null)"
 
+if [ -w /dev/full ]; then
+    ingest --db full.db codebook.csv >/dev/full 2>t_err
+    t_eq "a summary that cannot be written: exit 6 with a message" \
+        "6|p2p-ingest: write error on standard output" "$?|$(cat t_err)"
+fi
+
 # Several files failing in different ways: the others load, the worst decides.
 cp "$BAD"/empty.csv "$BAD"/strict-one-bad.csv .
 t_exit 3 "a good, an empty and a --strict-bad file: exit 3 (refused beats rejected)" \
