@@ -189,19 +189,42 @@ static gboolean load_figures(sqlite3 *db, ReportData *rd, GError **error)
     return TRUE;
 }
 
-/* Strip the quoted values from a reject reason so that rejects group by
- * their kind ("invalid date '…' (expected YYYY-MM-DD)"). */
+/* A reject reason without its values, so that rejects group by their kind
+ * and the annex publishes no field of a rejected row: quoted values and
+ * numbers become "…", except inside "(expected …)", which states the rule
+ * ("invalid date '…' (expected YYYY-MM-DD)", "year … before …"). */
 static char *reason_kind(const char *reason)
 {
     GString *s = g_string_new(NULL);
-    gboolean in_quote = FALSE;
+    gboolean in_quote = FALSE, in_expected = FALSE, in_number = FALSE;
     for (const char *p = reason; *p; p++) {
+        if (!in_quote && *p == '(' && g_str_has_prefix(p, "(expected"))
+            in_expected = TRUE;
+        else if (!in_quote && *p == ')')
+            in_expected = FALSE;
         if (*p == '\'') {
             in_quote = !in_quote;
             g_string_append(s, in_quote ? "'…" : "'");
-        } else if (!in_quote) {
-            g_string_append_c(s, *p);
+            in_number = FALSE;
+            continue;
         }
+        if (in_quote)
+            continue;
+        gboolean digit = g_ascii_isdigit(*p)
+            || (in_number && (*p == '.' || *p == ':' || *p == '-')
+                && g_ascii_isdigit(p[1]));
+        /* Digits that are part of a word stay: "UTF-8". */
+        gboolean in_word = !in_number && p > reason
+            && (g_ascii_isalpha(p[-1])
+                || (p[-1] == '-' && p - 1 > reason && g_ascii_isalpha(p[-2])));
+        if (digit && !in_expected && !in_word) {
+            if (!in_number)
+                g_string_append(s, "…");
+            in_number = TRUE;
+            continue;
+        }
+        in_number = FALSE;
+        g_string_append_c(s, *p);
     }
     return g_string_free(s, FALSE);
 }
