@@ -52,6 +52,7 @@ for s in "1. Key figures" "2. Reach by worker type and by site" "3. Who is reach
 done
 t_grep "file SHA-256 in the annex" "$(q "SELECT sha256 FROM source_files WHERE file_id = 1")" gr.txt
 t_grep "rejects by reason" "invalid date '…' (expected YYYY-MM-DD)" gr.txt
+t_eq "no rejected value published" 0 "$(grep -c '31/02/2020' gr.txt)"
 t_grep "indicator definitions from the table" "syringes_per_injecting_client" gr.txt
 t_grep "caveat: both arms" "sits in both arms" gr.txt
 t_grep "caveat: new clients" "everyone met at the start of the data" gr.txt
@@ -86,6 +87,7 @@ for w in Θεσσαλονίκη Łódź Šiauliai Győr Gdańsk Kraków Ελλά
 done
 t_grep "countries side by side" "Indicator GR PL LT HU All" all.txt
 t_grep "all files in the annex" "talalkozasok.csv" all.txt
+t_grep "rejects by reason: line numbers stripped" "duplicate encounter_id (first on line …)" all.txt
 t_eq "consortium fonts embedded" "" "$(pdffonts all.pdf | tail -n +3 | awk '$(NF-4) != "yes"')"
 
 # Output to stdout when -o is absent (stdout not a terminal).
