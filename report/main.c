@@ -26,7 +26,8 @@ static const GOptionEntry entries[] = {
     { "analyse", 0, 0, G_OPTION_ARG_NONE, &opt_analyse,
       "run the analysis first when the stored one is missing or stale", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-      "output file (report: PDF; chart: .png, .svg or .pdf); default stdout",
+      "output file: the report's PDF (default stdout), or the chart's .png, "
+      ".svg or .pdf",
       "FILE" },
     { "chart", 0, 0, G_OPTION_ARG_STRING, &opt_chart,
       "draw one evidence chart instead of the report ('list' lists them)",
@@ -84,9 +85,12 @@ static int current_run(sqlite3 *db, const char *scope, gint64 *run_id)
         return rc;
     }
     g_free(why);
-    /* A consortium report needs every country and ALL: analyse all. */
+    /* Analyse every country and ALL, for a national report too: the
+     * secondary suppression runs across the countries of ALL, and a
+     * national report suppressed without them could give back a cell the
+     * consortium report hides. */
     P2pAnalysisParams params = { 0 };
-    params.country = strcmp(scope, "ALL") == 0 ? "*" : scope;
+    params.country = "*";
     params.by = P2P_BY_ALL;
     if (isatty(STDERR_FILENO))
         params.progress = progress;

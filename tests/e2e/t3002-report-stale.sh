@@ -14,14 +14,17 @@ t_eq "stale: no PDF written" no "$([ -e gr.pdf ] && echo yes || echo no)"
 t_exit 5 "stale chart: exit 5" report --db study.db --chart forest_plot --country GR -o f.png
 
 t_ok "--analyse runs the analysis first" report --db study.db --country GR --analyse -o gr.pdf
-t_eq "a new run over GR, seeing data version 2" "2|GR|2" \
+t_eq "a new run over every country, seeing data version 2" "2|*|2" \
     "$(q "SELECT run_id, country, data_version FROM analysis_runs ORDER BY run_id DESC LIMIT 1")"
 t_ok "the report is a valid PDF" qpdf --check gr.pdf
 t_ok "then the report runs without --analyse" report --db study.db --country GR -o gr2.pdf
-t_exit 5 "ALL is still stale (the GR run does not cover it)" report --db study.db --country ALL -o all.pdf
-t_ok "--analyse for ALL analyses every country" report --db study.db --country ALL --analyse -o all.pdf
-t_eq "the ALL run covers every country" "*" \
-    "$(q "SELECT country FROM analysis_runs ORDER BY run_id DESC LIMIT 1")"
+t_ok "the same run serves the consortium report" report --db study.db --country ALL -o all.pdf
+t_eq "no further run" 2 "$(q "SELECT count(*) FROM analysis_runs")"
+q "UPDATE meta SET value = '3' WHERE key = 'data_version'"
+t_exit 5 "stale again: exit 5" report --db study.db --country ALL -o all.pdf
+t_ok "--analyse for ALL" report --db study.db --country ALL --analyse -o all.pdf
+t_eq "a third run over every country" "3|*|3" \
+    "$(q "SELECT run_id, country, data_version FROM analysis_runs ORDER BY run_id DESC LIMIT 1")"
 
 t_exit 6 "unwritable output: exit 6" report --db study.db --country GR -o nodir/x.pdf
 t_grep "unwritable output: said" "p2p-report: nodir/x.pdf: error while writing to output stream" t_err
