@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 cp "$DATA"/ingest/encounters.csv "$DATA"/ingest/referrals.csv .
 
-ROWS=600000
+ROWS=400000
 awk -v n=$ROWS 'BEGIN {
     print "encounter_id,date,country,site,setting,worker_id,worker_type,client_code,sex,birth_year,first_contact,substances,injecting,syringes_given,naloxone_given,condoms_given,services,age_first_use"
     split("PT GR PL LT BE FR NL HU", cc, " ")
