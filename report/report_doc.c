@@ -613,6 +613,9 @@ static void section_referrals(Rep *r)
         }
         doc_table(r->doc, t);
         figure(r, "uptake_by_service", scope, 230, NULL, NULL);
+        if (r->all)
+            figure(r, "country_comparison", "ALL", 210, "referral_uptake",
+                   NULL);
     }
     g_ptr_array_unref(svc);
 }
