@@ -7,6 +7,7 @@
 #include <cairo-svg.h>
 #include <math.h>
 #include <string.h>
+#include "indicators.h"
 #include "layout.h"
 #include "palette.h"
 
@@ -1405,10 +1406,22 @@ static void chart_country_comparison(cairo_t *cr, double w, double h,
                                 indicator_label(ind),
                                 prop ? " with 95% intervals" : "");
     sub[0] = g_ascii_toupper(sub[0]);
-    char *tot = fmt_result(rd, "ALL", "clients_reached", "all", FMT_COUNT);
-    char *n = g_strdup_printf("n = %s clients reached in %u countries", tot,
-                              ccs->len);
-    g_free(tot);
+    char *n;
+    const P2pIndicator *def = p2p_indicator_find(ind);
+    if (prop && def && def->denominator) {
+        /* A proportion's n is its pooled denominator. */
+        char *d = rd_format(rd, rd_find(rd, "ALL", ind, "all"), P2P_F_DEN,
+                            FMT_COUNT);
+        n = g_strdup_printf("n = %s %s, %u countries", d, def->denominator,
+                            ccs->len);
+        g_free(d);
+    } else {
+        char *tot = fmt_result(rd, "ALL", "clients_reached", "all",
+                               FMT_COUNT);
+        n = g_strdup_printf("n = %s clients reached in %u countries", tot,
+                            ccs->len);
+        g_free(tot);
+    }
     Box b = frame(cr, w, h, c, title, sub, n);
     if (ccs->len == 0) {
         no_data(cr, b, c, "No country has results.");
