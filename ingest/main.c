@@ -23,6 +23,8 @@ static const GOptionEntry entries[] = {
 
 typedef struct {
     gboolean tty;           /* stderr is a terminal: draw progress */
+    gint64 start_us;        /* when the run started */
+    gint64 after_us;        /* draw only after this long (P2P_PROGRESS_AFTER_MS) */
     gint64 last_us;         /* when the bar was last drawn */
     gboolean drawn;         /* a bar is on the line */
 } Ui;
@@ -48,7 +50,9 @@ static void on_progress(const char *name, gint64 bytes, gint64 total, void *data
 {
     Ui *ui = data;
     gint64 now = g_get_monotonic_time();
-    if (!ui->tty || total <= 0 || now - ui->last_us < 100000)
+    /* Only a long run shows progress: after a second, ten times a second. */
+    if (!ui->tty || total <= 0 || now - ui->start_us < ui->after_us
+        || now - ui->last_us < 100000)
         return;
     ui->last_us = now;
     int pct = (int)(100 * bytes / total), width = 30, fill = pct * width / 100;
@@ -133,7 +137,8 @@ static int erase(sqlite3 *db, const P2pKey *key)
         return fail(err);
     printf("erased one client in %s: %" G_GINT64_FORMAT " encounters, %" G_GINT64_FORMAT
            " referrals, %" G_GINT64_FORMAT " rejected rows deleted; the code's hash is "
-           "on the erasure list\n", opt_country, e, r, j);
+           "on the erasure list\n", p2p_country_canonical(opt_country, strlen(opt_country)),
+           e, r, j);
     return P2P_EXIT_OK;
 }
 
@@ -189,7 +194,10 @@ int main(int argc, char **argv)
     } else if (opt_erase) {
         rc = erase(db, key);
     } else {
-        Ui ui = {.tty = isatty(fileno(stderr))};
+        /* P2P_PROGRESS_AFTER_MS lets the tests see the bar on a short run. */
+        const char *after = g_getenv("P2P_PROGRESS_AFTER_MS");
+        Ui ui = {.tty = isatty(fileno(stderr)), .start_us = g_get_monotonic_time(),
+                 .after_us = 1000 * (after ? g_ascii_strtoll(after, NULL, 10) : 1000)};
         P2pIngestContext ctx;
         p2p_ingest_context_init(&ctx, db, key);
         ctx.map = map;

@@ -36,11 +36,6 @@ const char *p2p_period_by_name(P2pPeriodBy by)
     return by >= P2P_BY_ALL && by <= P2P_BY_MONTH ? by_names[by] : "all";
 }
 
-const char *p2p_country_canonical(const char *s)
-{
-    return p2p_analysis_country(s);
-}
-
 const char *p2p_analysis_country(const char *s)
 {
     if (!s)

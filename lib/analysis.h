@@ -40,10 +40,6 @@ const char *p2p_period_by_name(P2pPeriodBy by);
 /* Canonical country: one of the eight codes (case-insensitive, EL -> GR),
  * "ALL", or "*" as given. NULL when not a country. Static string. */
 const char *p2p_analysis_country(const char *s);
-/* The same, under its first name. DEPRECATED: lib/kinds.h declares a
- * p2p_country_canonical(s, len) too, and a program pulling both objects
- * from libp2p.a will not link; use p2p_analysis_country. */
-const char *p2p_country_canonical(const char *s);
 
 /* TRUE when s is a valid calendar date YYYY-MM-DD. */
 gboolean p2p_date_valid(const char *s);

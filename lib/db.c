@@ -113,6 +113,15 @@ sqlite3 *p2p_db_open(const char *path, gboolean create, GError **error)
     /* WAL: readers never block the writer, and a killed writer leaves the
      * last committed state. synchronous=NORMAL is durable per transaction
      * against a process kill (not against power loss of the last commit). */
+    /* Switching a new database to WAL needs an exclusive lock, and SQLite
+     * answers SQLITE_BUSY at once, without the busy handler, when another
+     * process opening it at the same moment holds one: retry a while. */
+    for (int i = 0; i < 6000; i++) {
+        int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+        g_usleep(10000);
+    }
     if (!p2p_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                          "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
                          "PRAGMA cache_size=-32000;", error)

@@ -108,7 +108,8 @@ void p2p_segments_add(P2pSegments *s, const P2pRow *row, long line)
 
 void p2p_segments_taint(P2pSegments *s, const char *group, const char *coder)
 {
-    pair_get(s, group, coder)->tainted = TRUE;
+    if (*group && *coder)   /* a row with no group or coder names no pair */
+        pair_get(s, group, coder)->tainted = TRUE;
 }
 
 /* The pair's stored codings: "segment\037code" -> "participant\037excerpt". */
@@ -192,7 +193,8 @@ gboolean p2p_segments_write(P2pSegments *s, sqlite3 *db, gint64 file_id,
         if (p->tainted) {
             stats->skipped += p->rows->len;
             stats->pairs_kept++;
-            g_ptr_array_add(msgs, g_strdup_printf(
+            if (p->rows->len > 0)
+                g_ptr_array_add(msgs, g_strdup_printf(
                 "warning: group '%s', coder '%s': a row was rejected, so none of the "
                 "pair's %u other row%s loaded; its earlier codings are kept", p->group,
                 p->coder, p->rows->len, p->rows->len == 1 ? "" : "s"));

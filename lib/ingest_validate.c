@@ -75,10 +75,13 @@ static gboolean check_enum(const char *const *values, const char *s, size_t len,
     return FALSE;
 }
 
+/* A list: items trimmed, recoded and matched like enumerated values; an
+ * item given twice is kept once (first place), empty items are dropped. */
 static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
                            const P2pColumn *col, const char *s, size_t len,
                            GString *out, GString *reason)
 {
+    guint32 seen = 0;   /* bit i: values[i] already in out */
     size_t i = 0;
     while (i <= len) {
         const char *semi = memchr(s + i, ';', len - i);
@@ -87,10 +90,22 @@ static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
         const char *item = s + i + st;
         recode(ctx, hm, col, &item, &n);
         if (n > 0) {
-            if (out->len)
-                g_string_append_c(out, ';');
-            if (!check_enum(col->values, item, n, out, reason, "item"))
+            const char *v = match_enum(col->values, item, n);
+            if (!v) {
+                g_string_append(reason, "invalid item ");
+                quoted(reason, item, n);
+                expected_list(reason, col->values);
                 return FALSE;
+            }
+            int k = 0;
+            while (col->values[k] != v)
+                k++;
+            if (!(seen & (1u << k))) {
+                seen |= 1u << k;
+                if (out->len)
+                    g_string_append_c(out, ';');
+                g_string_append(out, v);
+            }
         }
         i = end + 1;
     }

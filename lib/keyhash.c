@@ -28,13 +28,17 @@ static gboolean key_parse(const char *path, const char *text,
     return TRUE;
 }
 
-/* Write a new random key; FALSE with errno EEXIST when another process won. */
+/* Write a new random key; FALSE with errno EEXIST when another process won.
+ * Written to a temporary file, then linked into place: the key file appears
+ * whole, so a second ingest starting at once never reads it half-written. */
 static gboolean key_create(const char *path, unsigned char key[KEY_BYTES],
                            GError **error)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    char *tmp = g_strconcat(path, ".XXXXXX", NULL);
+    int fd = g_mkstemp_full(tmp, O_WRONLY, 0600);
     if (fd < 0) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(errno));
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", tmp, g_strerror(errno));
+        g_free(tmp);
         return FALSE;
     }
     char hex[2 * KEY_BYTES + 2];
@@ -42,14 +46,21 @@ static gboolean key_create(const char *path, unsigned char key[KEY_BYTES],
     sodium_bin2hex(hex, sizeof hex - 1, key, KEY_BYTES);
     strcat(hex, "\n");
     ssize_t n = write(fd, hex, strlen(hex));
-    if (n != (ssize_t)strlen(hex) || fsync(fd) != 0) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(errno));
-        close(fd);
-        unlink(path);
-        return FALSE;
-    }
+    sodium_memzero(hex, sizeof hex);
+    gboolean ok = n == (ssize_t)(2 * KEY_BYTES + 1) && fsync(fd) == 0;
+    int err = errno;
     close(fd);
-    return TRUE;
+    if (ok && link(tmp, path) != 0) {
+        ok = FALSE;
+        err = errno;
+    }
+    unlink(tmp);
+    if (!ok) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(err));
+        errno = err;
+    }
+    g_free(tmp);
+    return ok;
 }
 
 static gboolean key_read(const char *path, unsigned char key[KEY_BYTES],
@@ -107,6 +118,12 @@ P2pKey *p2p_key_open(sqlite3 *db, const char *path, GError **error)
     }
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
         char *known = p2p_db_meta_get(db, "key_fingerprint");
+        /* Another ingest may have made the key between our two looks: it
+         * links the key file before it records the fingerprint. */
+        if (known && g_file_test(path, G_FILE_TEST_EXISTS)) {
+            g_free(known);
+            known = NULL;
+        }
         if (known) {
             g_set_error(error, P2P_ERROR, P2P_EXIT_KEY,
                         "%s: no such key file, and the database was made with key "

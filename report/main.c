@@ -149,7 +149,7 @@ int main(int argc, char **argv)
         return fail(P2P_EXIT_USAGE, "--db is required (see --help)");
     if (!opt_country && !chart)
         return fail(P2P_EXIT_USAGE, "--country CC|ALL is required");
-    const char *scope = p2p_country_canonical(opt_country ? opt_country
+    const char *scope = p2p_analysis_country(opt_country ? opt_country
                                                           : "ALL");
     if (!scope || strcmp(scope, "*") == 0)
         return fail(P2P_EXIT_USAGE, "--country '%s': not one of PT GR PL LT "

@@ -57,8 +57,12 @@ t_eq "... and holds the earlier rows plus the file's" "$((ROWS + 7))|4|3" \
 # On a terminal the same kind of run shows progress on stderr, then clears it.
 if command -v script >/dev/null 2>&1; then
     head -100001 big.csv >mid.csv
-    script -qec "'$BIN/p2p-ingest' --db tty.db mid.csv" /dev/null >tty.out 2>&1
+    # The bar waits a second (a short run shows none); the test shortens it.
+    P2P_PROGRESS_AFTER_MS=0 script -qec "'$BIN/p2p-ingest' --db tty.db mid.csv" /dev/null >tty.out 2>&1
     t_grep "progress bar drawn on a terminal" "mid.csv [" tty.out
     t_grep "... and the summary follows it" "mid.csv: encounters: 100000 inserted" tty.out
+    head -101 big.csv >short.csv
+    script -qec "'$BIN/p2p-ingest' --db tty.db short.csv" /dev/null >tty2.out 2>&1
+    t_eq "a run shorter than a second draws no bar" "" "$(grep -F 'short.csv [' tty2.out)"
 fi
 t_done
