@@ -33,9 +33,10 @@ struct P2pRowReader {
     GError *error;                /* its error, or the header's */
 };
 
+/* Items are set up on first use: a small file touches only a few of the
+ * pool's, and a pool costs a thousand allocations per item otherwise. */
 static void item_init(P2pRowItem *it)
 {
-    memset(it, 0, sizeof *it);
     p2p_row_init(&it->row);
     it->reason = g_string_new(NULL);
     it->buf = g_string_sized_new(256);
@@ -44,6 +45,8 @@ static void item_init(P2pRowItem *it)
 
 static void item_clear(P2pRowItem *it)
 {
+    if (!it->reason)
+        return;   /* never used */
     p2p_row_clear(&it->row);
     g_string_free(it->reason, TRUE);
     g_string_free(it->buf, TRUE);
@@ -55,6 +58,8 @@ static void item_clear(P2pRowItem *it)
 /* Copy a record into an item, which then holds its own view of it. */
 static void item_copy(P2pRowItem *it, const P2pCsvRecord *rec)
 {
+    if (!it->reason)
+        item_init(it);
     if (rec->nfields > it->cap) {
         it->cap = rec->nfields;
         it->offs = g_renew(size_t, it->offs, it->cap);
@@ -136,8 +141,6 @@ P2pRowReader *p2p_row_reader_start(const P2pIngestContext *ctx, FILE *fp,
     r->empty = g_async_queue_new();
     for (int i = 0; i < BATCHES; i++) {
         r->pool[i] = g_new0(Batch, 1);
-        for (int j = 0; j < BATCH_ROWS; j++)
-            item_init(&r->pool[i]->items[j]);
         g_async_queue_push(r->empty, r->pool[i]);
     }
     r->thread = g_thread_new("p2p-reader", reader_main, r);
