@@ -43,6 +43,33 @@ static gboolean log_erasure(sqlite3 *db, const char *country, gint64 e, gint64 r
     return ok || p2p_db_fail(db, "erasures", error);
 }
 
+/* Keep the keyed hashes of the client's encounters, so their referrals in an
+ * old export are skipped rather than rejected as orphans. */
+static gboolean list_encounters(sqlite3 *db, const P2pKey *key, const char *country,
+                                const char *hash, GError **error)
+{
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    gboolean ok = sqlite3_prepare_v2(db, "SELECT encounter_id FROM encounters "
+                                     "WHERE country = ?1 AND client_code = ?2",
+                                     -1, &sel, NULL) == SQLITE_OK
+        && sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO erased_encounters(encounter_ref) "
+                              "VALUES (?1)", -1, &ins, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(sel, 1, country, -1, SQLITE_STATIC);
+        sqlite3_bind_text(sel, 2, hash, -1, SQLITE_STATIC);
+    }
+    while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+        char ref[P2P_HASH_HEX + 1];
+        p2p_key_hash_encounter(key, country, (const char *)sqlite3_column_text(sel, 0), ref);
+        sqlite3_bind_text(ins, 1, ref, -1, SQLITE_STATIC);
+        ok = sqlite3_step(ins) == SQLITE_DONE;
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return ok || p2p_db_fail(db, "erase", error);
+}
+
 gboolean p2p_ingest_erase_client(sqlite3 *db, const P2pKey *key, const char *code,
                                  const char *country, gint64 *encounters,
                                  gint64 *referrals, gint64 *rejects, GError **error)
@@ -63,6 +90,7 @@ gboolean p2p_ingest_erase_client(sqlite3 *db, const P2pKey *key, const char *cod
     g_free(norm);
     gint64 e = 0, r = 0, j = 0;
     gboolean ok = p2p_db_exec(db, "BEGIN IMMEDIATE", error)
+        && list_encounters(db, key, cc, hash, error)
         && run(db, "DELETE FROM referrals WHERE country = ?1 AND encounter_id IN "
                "(SELECT encounter_id FROM encounters WHERE country = ?1 AND client_code = ?2)",
                cc, hash, &r, error)

@@ -169,7 +169,7 @@ typedef struct {
     GHashTable *warned_codes;   /* codes not in the codebook, warned once */
     P2pSegments *segments;      /* fg_segments rows waiting for their pair */
     sqlite3_stmt *ins, *sel, *upd, *prov, *rej, *erased, *enc_date, *group,
-                 *codebook;     /* prepared once per file */
+                 *codebook, *erased_enc; /* prepared once per file */
 } FileState;
 
 static void diag(const FileState *fs, P2pDiagKind kind, const char *msg)
@@ -224,13 +224,16 @@ static gboolean prepare_kind(FileState *fs)
         && prepare(fs, &fs->enc_date, "SELECT date FROM encounters WHERE country = ?1 "
                    "AND encounter_id = ?2")
         && prepare(fs, &fs->group, "SELECT 1 FROM focus_groups WHERE group_id = ?1")
-        && prepare(fs, &fs->codebook, "SELECT 1 FROM codebook WHERE code = ?1");
+        && prepare(fs, &fs->codebook, "SELECT 1 FROM codebook WHERE code = ?1")
+        && prepare(fs, &fs->erased_enc, "SELECT 1 FROM erased_encounters "
+                   "WHERE encounter_ref = ?1");
 }
 
 static void finalize_all(FileState *fs)
 {
     sqlite3_stmt **all[] = {&fs->ins, &fs->sel, &fs->upd, &fs->prov, &fs->rej,
-                            &fs->erased, &fs->enc_date, &fs->group, &fs->codebook};
+                            &fs->erased, &fs->enc_date, &fs->group, &fs->codebook,
+                            &fs->erased_enc};
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -455,9 +458,21 @@ static gboolean upsert(FileState *fs, const P2pCsvRecord *rec)
     return TRUE;
 }
 
+/* Was this referral's encounter erased with its client? */
+static gboolean encounter_erased(FileState *fs, const char *country, const char *id)
+{
+    if (!fs->any_erased)
+        return FALSE;
+    char ref[P2P_HASH_HEX + 1];
+    p2p_key_hash_encounter(fs->ctx->key, country, id, ref);
+    sqlite3_bind_text(fs->erased_enc, 1, ref, -1, SQLITE_TRANSIENT);
+    return exists(fs, fs->erased_enc);
+}
+
 /* Rules that need the database: referrals name an encounter of their
- * country and follow it; participants and segments name a focus group. */
-static gboolean check_links(FileState *fs, int *bad_col)
+ * country and follow it; participants and segments name a focus group.
+ * out skip: the row belongs to an erased client (skipped, not rejected). */
+static gboolean check_links(FileState *fs, int *bad_col, gboolean *skip)
 {
     const P2pKind *k = fs->hm.kind;
     P2pRow *r = fs->row;
@@ -469,6 +484,10 @@ static gboolean check_links(FileState *fs, int *bad_col)
         if (sqlite3_step(fs->enc_date) == SQLITE_ROW)
             g_strlcpy(date, (const char *)sqlite3_column_text(fs->enc_date, 0), sizeof date);
         sqlite3_reset(fs->enc_date);
+        if (!date[0] && encounter_erased(fs, r->country, r->val[ce]->str)) {
+            *skip = TRUE;
+            return FALSE;
+        }
         if (!date[0]) {
             *bad_col = ce;
             g_string_append_printf(fs->reason, "no encounter '%s' in %s (in this file set "
@@ -561,11 +580,16 @@ static gboolean take_item(FileState *fs, P2pRowItem *it)
     const P2pKind *k = fs->hm.kind;
     const P2pCsvRecord *rec = &it->rec;
     int bad_col = it->bad_col;
+    gboolean skip = FALSE;
     fs->row = &it->row;
     fs->reason = it->reason;
     fs->stats->rows++;
-    gboolean ok = it->ok && check_links(fs, &bad_col)
+    gboolean ok = it->ok && check_links(fs, &bad_col, &skip)
                   && !duplicate_of_rejected(fs, rec, &bad_col);
+    if (skip) {
+        fs->stats->skipped++;
+        return TRUE;
+    }
     if (k->id == P2P_KIND_FG_SEGMENTS) {
         if (!ok) {
             char *key = raw_key(fs, rec);   /* group \037 segment \037 coder \037 code */

@@ -174,3 +174,11 @@ void p2p_key_hash(const P2pKey *key, const char *code, size_t len,
     crypto_generichash_final(&st, mac, sizeof mac);
     sodium_bin2hex(hex, P2P_HASH_HEX + 1, mac, sizeof mac);
 }
+
+void p2p_key_hash_encounter(const P2pKey *key, const char *country,
+                            const char *encounter_id, char hex[P2P_HASH_HEX + 1])
+{
+    char *ref = g_strconcat(country, "\037", encounter_id, NULL);
+    p2p_key_hash(key, ref, strlen(ref), hex);
+    g_free(ref);
+}

@@ -32,4 +32,9 @@ void p2p_key_free(P2pKey *key);
 void p2p_key_hash(const P2pKey *key, const char *code, size_t len,
                   char hex[P2P_HASH_HEX + 1]);
 
+/* out hex: keyed hash of an encounter's country and id, as the erasure list
+ * keeps it (erased_encounters). */
+void p2p_key_hash_encounter(const P2pKey *key, const char *country,
+                            const char *encounter_id, char hex[P2P_HASH_HEX + 1]);
+
 #endif

@@ -136,6 +136,11 @@ CREATE TABLE erased_clients (
   client_code TEXT NOT NULL,              -- keyed hash
   PRIMARY KEY (country, client_code)
 );
+-- The encounters an erasure deleted, as keyed hashes of country and
+-- encounter_id: an old referrals export naming them is skipped, not rejected.
+CREATE TABLE erased_encounters (
+  encounter_ref TEXT PRIMARY KEY          -- keyed hash of 'CC' || x'1f' || encounter_id
+);
 CREATE TABLE erasures (
   erasure_id         INTEGER PRIMARY KEY,
   erased_at          TEXT NOT NULL,

@@ -87,6 +87,14 @@ t_eq "... not even in rejects" 0 "$(q "SELECT count(*) FROM rejects WHERE client
 t_eq "... another client's bad row is still rejected" 1 \
     "$(q "SELECT count(*) FROM rejects WHERE line = 3 AND file_id =
           (SELECT max(file_id) FROM source_files WHERE path = 'encounters-bad.csv')")"
+t_ok "the old referrals export again with --force" ingest --db study.db --force referrals.csv
+t_eq "... the erased client's referrals are skipped, not rejected as orphans" \
+    "referrals.csv: referrals: 0 inserted, 0 updated, 2 unchanged, 0 rejected, 2 skipped" "$(cat t_out)"
+t_eq "... and nothing on stderr" "" "$(cat t_err)"
+t_eq "... the erased encounters are kept only as keyed hashes" "2" \
+    "$(q "SELECT count(*) FROM erased_encounters WHERE length(encounter_ref) = 64")"
+t_eq "... so no encounter id of the client is stored" "" \
+    "$(q "SELECT encounter_ref FROM erased_encounters WHERE encounter_ref IN ('E1', 'E2')")"
 t_ok "erasing a client with no records is not an error" ingest --db study.db --erase-client nobody1 --country LT
 t_eq "... and is recorded" "LT|0|0|0" \
     "$(q "SELECT country, encounters_deleted, referrals_deleted, rejects_deleted FROM erasures WHERE country = 'LT'")"
