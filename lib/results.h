@@ -37,6 +37,8 @@ typedef struct {
     char *key;       /* "2019-05", "n1", "slope", a site name, ... */
     double value;    /* NAN = NULL */
     double value2;   /* NAN = NULL */
+    guint8 state;    /* P2pCellState of value, set when a report publishes it */
+    guint8 state2;   /* P2pCellState of value2 */
 } P2pFigure;
 
 typedef struct {

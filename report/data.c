@@ -81,16 +81,6 @@ int report_data_check(sqlite3 *db, const char *scope, gint64 *run_id,
     return REPORT_RUN_OK;
 }
 
-static void figure_free(gpointer p)
-{
-    ReportFigure *f = p;
-    g_free(f->country);
-    g_free(f->figure);
-    g_free(f->grp);
-    g_free(f->key);
-    g_free(f);
-}
-
 static void reason_free(gpointer p)
 {
     ReportReason *r = p;
@@ -137,12 +127,6 @@ static char *col_text(sqlite3_stmt *st, int i)
     return g_strdup(t ? (const char *)t : "");
 }
 
-static double col_num(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? NAN : sqlite3_column_double(st, i);
-}
-
 static gboolean load_run(sqlite3 *db, ReportData *rd, GError **error)
 {
     sqlite3_stmt *st = NULL;
@@ -162,31 +146,15 @@ static gboolean load_run(sqlite3 *db, ReportData *rd, GError **error)
     return TRUE;
 }
 
-static gboolean load_figures(sqlite3 *db, ReportData *rd, GError **error)
+/* The run's whole-period figures, as p2p_results_load read them. */
+static void take_figures(ReportData *rd)
 {
-    sqlite3_stmt *st = NULL;
-    rd->figures = g_ptr_array_new_with_free_func(figure_free);
-    if (sqlite3_prepare_v2(db,
-            "SELECT country, figure, grp, key, value, value2 "
-            "FROM analysis_figures WHERE run_id = ?1 AND period = 'all' "
-            "ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
-        return p2p_db_fail(db, "reading analysis_figures", error);
-    sqlite3_bind_int64(st, 1, rd->run_id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ReportFigure *f = g_new0(ReportFigure, 1);
-        f->country = col_text(st, 0);
-        f->figure = col_text(st, 1);
-        f->grp = col_text(st, 2);
-        f->key = col_text(st, 3);
-        f->value = col_num(st, 4);
-        f->value2 = col_num(st, 5);
-        g_ptr_array_add(rd->figures, f);
+    rd->figures = g_ptr_array_new();
+    for (guint i = 0; i < rd->rs->figures->len; i++) {
+        P2pFigure *f = rd->rs->figures->pdata[i];
+        if (strcmp(f->period, "all") == 0)
+            g_ptr_array_add(rd->figures, f);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return p2p_db_fail(db, "reading analysis_figures", error);
-    return TRUE;
 }
 
 /* A reject reason without its values, so that rejects group by their kind
@@ -540,7 +508,9 @@ ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
      * across the countries of ALL, and a figure suppressed there must be
      * suppressed in the national report too. */
     rd->rs = p2p_results_load(db, run_id, NULL, error);
-    if (!rd->rs || !load_run(db, rd, error) || !load_figures(db, rd, error)
+    if (rd->rs)
+        take_figures(rd);
+    if (!rd->rs || !load_run(db, rd, error)
         || (sources && !load_sources(db, rd, error))
         || (sources && !load_dates(db, rd, error))) {
         report_data_free(rd);

@@ -8,17 +8,9 @@
 #include "p2p.h"
 #include "results.h"
 
-/* One analysis_figures row, with its publication state. */
-typedef struct {
-    char *country;   /* CC or ALL; g_malloc'd */
-    char *figure;    /* monthly_encounters, trend, capture_recapture, ... */
-    char *grp;       /* all, worker_type=X */
-    char *key;       /* YYYY-MM, intercept, n1, a site name, ... */
-    double value;    /* NAN when NULL */
-    double value2;   /* NAN when NULL */
-    guint8 state;    /* P2pCellState of value (counts only) */
-    guint8 state2;   /* P2pCellState of value2 */
-} ReportFigure;
+/* One analysis_figures row, with its publication state (the library's
+ * figure: the report sets state and state2 when it suppresses). */
+typedef P2pFigure ReportFigure;
 
 /* One source file of the data-quality annex. */
 typedef struct {
@@ -51,7 +43,8 @@ typedef struct {
     char *date_first;       /* first encounter date in scope, "" when none */
     char *date_last;        /* last encounter date in scope */
     P2pResultSet *rs;       /* the run's rows, suppressed with k; owned */
-    GPtrArray *figures;     /* of ReportFigure *, owned, suppressed */
+    GPtrArray *figures;     /* of ReportFigure *, borrowed from rs (period
+                               'all'), suppressed */
     GPtrArray *sources;     /* of ReportSource *, owned */
     GPtrArray *countries;   /* of char * (owned): countries with results,
                                in the consortium's order; for CC just CC */
