@@ -14,7 +14,7 @@ export ASAN_OPTIONS="detect_leaks=1" LSAN_OPTIONS="suppressions=$top/tests/lsan.
 "$bin" -max_total_time="$secs" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/fuzz.log" 2>&1
 rc=$?
-runs=$(grep -o 'Done [0-9]* runs' "$work/fuzz.log" | grep -o '[0-9][0-9]*')
+runs=$(grep -ao 'Done [0-9]* runs' "$work/fuzz.log" | grep -o '[0-9][0-9]*')
 if [ "$tap" = --tap ]; then
     if [ $rc = 0 ]; then echo "ok 1 - fuzz ingest ${secs}s, ${runs:-?} inputs, no crash"
     else echo "not ok 1 - fuzz ingest found a crash (build/fuzz/artifacts)"; tail -n 30 "$work/fuzz.log" | sed 's/^/#   /'; fi
