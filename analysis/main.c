@@ -125,6 +125,13 @@ int main(int argc, char **argv)
         rc = fail(error);
         goto out;
     }
+    /* The small-cell rule protects each country's cells within ALL too
+     * (rule 3), so a suppressed export of one country is cut from a run
+     * over every country and ALL: it then hides what the full export hides. */
+    const char *only = params.country ? p2p_analysis_country(params.country) : NULL;
+    gboolean cut = min_cell > 1 && only && strcmp(only, "ALL") != 0;
+    if (cut)
+        params.country = NULL;
     gint64 run_id = p2p_analysis_run(db, &params, &rs, &error);
     if (prog.shown)
         fprintf(stderr, "\r\033[K");
@@ -133,6 +140,23 @@ int main(int argc, char **argv)
         goto out;
     }
     p2p_results_suppress(rs, min_cell);
+    if (cut) {
+        P2pResultSet *one = p2p_results_cut(rs, only);
+        p2p_results_free(rs);
+        rs = one;
+    }
+    if (cut && rs->rows->len == 0) {
+        /* A country with no data is in no full run: its own run gives its
+         * rows (zeros and empty fields, nothing to suppress). */
+        p2p_results_free(rs);
+        rs = NULL;
+        params.country = only;
+        if (!p2p_analysis_run(db, &params, &rs, &error)) {
+            rc = fail(error);
+            goto out;
+        }
+        p2p_results_suppress(rs, min_cell);
+    }
     if (output && strcmp(output, "-") == 0)
         g_clear_pointer(&output, g_free); /* -o -: stdout */
     out = output ? fopen(output, "w") : stdout;

@@ -71,6 +71,21 @@ P2pResult *p2p_results_add(P2pResultSet *rs, const char *country,
     return r;
 }
 
+P2pResultSet *p2p_results_cut(const P2pResultSet *rs, const char *country)
+{
+    P2pResultSet *cut = p2p_results_new();
+    cut->run_id = rs->run_id;
+    for (guint i = 0; i < rs->rows->len; i++) {
+        const P2pResult *r = rs->rows->pdata[i];
+        if (strcmp(r->country, country) != 0)
+            continue;
+        P2pResult *c = p2p_results_add(cut, r->country, r->period, r->indicator,
+                                       r->grp, r->f);
+        memcpy(c->state, r->state, sizeof c->state);
+    }
+    return cut;
+}
+
 const P2pResult *p2p_results_find(const P2pResultSet *rs, const char *country,
                                   const char *period, const char *indicator,
                                   const char *grp)

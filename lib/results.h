@@ -74,6 +74,10 @@ const P2pFigure *p2p_results_find_figure(const P2pResultSet *rs,
                                          const char *figure, const char *grp,
                                          const char *key);
 
+/* A new set holding copies of the rows of one country, with their
+ * publication states (no figures). Caller p2p_results_frees. */
+P2pResultSet *p2p_results_cut(const P2pResultSet *rs, const char *country);
+
 /* The row with that key, or NULL. Borrowed. */
 const P2pResult *p2p_results_find(const P2pResultSet *rs, const char *country,
                                   const char *period, const char *indicator,
