@@ -138,7 +138,7 @@ t_eq "run finished" "1" \
     "$(q "SELECT finished_at >= started_at FROM analysis_runs WHERE run_id = $run")"
 t_ok "--country LT --from --by quarter" analyse --db study.db --country LT \
     --from 2024-02-01 --to 2024-03-31 --by quarter --format csv -o q.csv
-t_eq "filtered run parameters" "LT|2024-02-01|2024-03-31|quarter" \
+t_eq "a one-country export is cut from a run stored over every country and ALL" "*|2024-02-01|2024-03-31|quarter" \
     "$(q "SELECT country, date_from, date_to, by_period FROM analysis_runs ORDER BY run_id DESC LIMIT 1")"
 t_eq "quarter periods" "2024-Q1 all" "$(sed 1d q.csv | cut -d, -f2 | sort -u | tr '\n' ' ' | sed 's/ $//')"
 t_done
