@@ -82,6 +82,9 @@ static void print_summary(const char *path, const P2pIngestStats *s)
            s->rejected, s->skipped);
     if (s->kind->id == P2P_KIND_FG_SEGMENTS)
         printf(", %" G_GINT64_FORMAT " removed", s->removed);
+    if (s->pairs_kept > 0)
+        printf("; %" G_GINT64_FORMAT " (group, coder) pair%s kept as before (a row "
+               "rejected)", s->pairs_kept, s->pairs_kept == 1 ? "" : "s");
     printf("\n");
 }
 
@@ -174,6 +177,10 @@ int main(int argc, char **argv)
         return usage(oc, "no input files");
     if (opt_erase && argc > 1)
         return usage(oc, "--erase-client takes no input files");
+    if (opt_erase && !opt_country)
+        return usage(oc, "--erase-client needs --country");
+    if (opt_erase && !p2p_country_canonical(opt_country, strlen(opt_country)))
+        return usage(oc, "--country needs a country code (PT GR PL LT BE FR NL HU)");
     g_option_context_free(oc);
 
     P2pMapping *map = NULL;
@@ -186,7 +193,8 @@ int main(int argc, char **argv)
     if (opt_map && !(map = p2p_mapping_load(opt_map, &e)))
         return fail(e);
     int rc = P2P_EXIT_OK;
-    sqlite3 *db = p2p_db_open(opt_db, TRUE, &e);
+    /* An erasure on a mistyped path must fail, not report an empty success. */
+    sqlite3 *db = p2p_db_open(opt_db, !opt_erase, &e);
     char *keypath = opt_key ? g_strdup(opt_key) : p2p_key_default_path(opt_db);
     P2pKey *key = db ? p2p_key_open(db, keypath, &e) : NULL;
     if (!key) {

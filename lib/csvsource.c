@@ -4,6 +4,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <string.h>
+#include "sha256.h"
 
 #define CHUNK (256 * 1024)
 
@@ -89,22 +90,49 @@ static gboolean feed_line(Reader *r, const char *s, size_t len, GError **error)
                     csv_strerror(csv_error(&r->parser)));
         return FALSE;
     }
-    if (len > 0 && s[len - 1] == '\n')
+    if (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
         r->line++;
     return TRUE;
 }
 
 /* Split converted text into lines; a partial last line waits in carry. */
+/* Length of the first whole line of s[0..len), its terminator included:
+ * LF, CRLF, or a lone CR (old Mac exports). 0 when s holds no whole line
+ * yet (no terminator, or a CR at the very end that an LF may follow). */
+static size_t line_length(const char *s, size_t len)
+{
+    const char *nl = memchr(s, '\n', len);
+    const char *cr = memchr(s, '\r', nl ? (size_t)(nl - s) : len);
+    if (cr && cr + 1 < s + len && cr[1] != '\n')
+        return (size_t)(cr - s) + 1;          /* a lone CR ends the line */
+    if (cr && !nl)
+        return 0;                             /* CR last: wait for the next byte */
+    return nl ? (size_t)(nl - s) + 1 : 0;
+}
+
+/* Split converted text into physical lines; a partial last line waits in
+ * carry (the caller feeds what is left at the end of the file). */
 static gboolean feed_text(Reader *r, GString *carry, const char *s, size_t len,
                           GError **error)
 {
+    /* A line held back for ending in CR: an LF now makes it CRLF. */
+    if (len > 0 && carry->len > 0 && carry->str[carry->len - 1] == '\r') {
+        if (s[0] == '\n') {
+            g_string_append_c(carry, '\n');
+            s++;
+            len--;
+        }
+        gboolean ok = feed_line(r, carry->str, carry->len, error);
+        g_string_truncate(carry, 0);
+        if (!ok)
+            return FALSE;
+    }
     while (len > 0 && !r->stopped) {
-        const char *nl = memchr(s, '\n', len);
-        if (!nl) {
+        size_t n = line_length(s, len);
+        if (n == 0) {
             g_string_append_len(carry, s, (gssize)len);
             return TRUE;
         }
-        size_t n = (size_t)(nl - s) + 1;
         gboolean ok;
         if (carry->len > 0) {
             g_string_append_len(carry, s, (gssize)n);
@@ -176,6 +204,16 @@ static void reader_clear(Reader *r)
     g_ptr_array_free(r->ptrs, TRUE);
 }
 
+const char *p2p_csv_encoding(const char *name)
+{
+    static const char *const latin1[] = {"latin1", "latin-1", "iso-8859-1",
+                                         "iso8859-1", "iso_8859-1", "l1", NULL};
+    for (int i = 0; name && latin1[i]; i++)
+        if (g_ascii_strcasecmp(name, latin1[i]) == 0)
+            return "WINDOWS-1252";
+    return name;
+}
+
 static gboolean is_utf8(const char *enc)
 {
     return !enc || !*enc || g_ascii_strcasecmp(enc, "UTF-8") == 0
@@ -206,13 +244,13 @@ static gboolean take_chunk(Reader *r, GIConv cd, GString *pending, GString *text
 }
 
 gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
-                      void *data, GError **error)
+                      void *data, char *sha256_hex, GError **error)
 {
     Reader r;
     reader_init(&r, opt, fn, data);
     GIConv cd = (GIConv)-1;
     if (!is_utf8(opt->encoding)) {
-        cd = g_iconv_open("UTF-8", opt->encoding);
+        cd = g_iconv_open("UTF-8", p2p_csv_encoding(opt->encoding));
         if (cd == (GIConv)-1) {
             g_set_error(error, P2P_ERROR, P2P_EXIT_USAGE,
                         "unknown encoding '%s'", opt->encoding);
@@ -223,11 +261,14 @@ gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
     GString *pending = g_string_new(NULL), *text = g_string_new(NULL);
     GString *carry = g_string_new(NULL);
     char *raw = g_malloc(CHUNK);
+    P2pSha256 *sha = sha256_hex ? p2p_sha256_new() : NULL;
     gboolean ok = TRUE, first = TRUE;
     gint64 total = 0;
     size_t n;
     while (ok && !r.stopped && (n = fread(raw, 1, CHUNK, fp)) > 0) {
         total += (gint64)n;
+        if (sha)
+            p2p_sha256_update(sha, raw, n);
         ok = take_chunk(&r, cd, pending, text, carry, raw, n, &first, error);
         if (opt->progress)
             opt->progress(total, data);
@@ -256,6 +297,8 @@ gboolean p2p_csv_read(FILE *fp, const P2pCsvOptions *opt, P2pCsvRecordFn fn,
                     "%ld: unterminated quoted field", r.record_line);
         ok = FALSE;
     }
+    if (sha)
+        p2p_sha256_finish(sha, sha256_hex);
     if (cd != (GIConv)-1)
         g_iconv_close(cd);
     g_free(raw);

@@ -96,8 +96,10 @@ gboolean p2p_ingest_erase_client(sqlite3 *db, const P2pKey *key, const char *cod
                cc, hash, &r, error)
         && run(db, "DELETE FROM encounters WHERE country = ?1 AND client_code = ?2",
                cc, hash, &e, error)
-        && run(db, "DELETE FROM rejects WHERE client_code = ?2 AND (country = ?1 OR country IS NULL)",
-               cc, hash, &j, error)
+        /* A reject whose fields were out of line keeps every field that
+         * may be the code as a hash, without naming which: find it in raw. */
+        && run(db, "DELETE FROM rejects WHERE (country = ?1 OR country IS NULL) AND "
+               "(client_code = ?2 OR instr(raw, ?2) > 0)", cc, hash, &j, error)
         && run(db, "INSERT OR IGNORE INTO erased_clients(country, client_code) VALUES (?1, ?2)",
                cc, hash, NULL, error)
         && log_erasure(db, cc, e, r, j, error)

@@ -14,43 +14,67 @@
 
 /* ---- inputs ---------------------------------------------------------- */
 
-/* Standard input, spooled to a temporary file so it can be read more than
- * once (header probe, rows, hash), each time through its own handle. The
- * file is unlinked at exit. */
-static char *stdin_spool;
+/* Standard input, pipes and other files that can be read only once are
+ * spooled to an unlinked temporary file, so the header probe and the rows
+ * each read the same bytes through their own handle (/proc/self/fd/N opens
+ * a new offset). The spool holds raw client codes: unlinked at once, it
+ * goes with the process however that ends. */
+static GHashTable *spools;   /* path as given -> "/proc/self/fd/N" */
 
-static void remove_spool(void)
+static char *spool(const char *path, FILE *in, GError **error)
 {
-    if (stdin_spool)
-        unlink(stdin_spool);
-}
-
-static gboolean spool_stdin(GError **error)
-{
-    if (stdin_spool)
-        return TRUE;
-    int fd = g_file_open_tmp("p2p-ingest-stdin-XXXXXX", &stdin_spool, NULL);
-    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    char *tmp = NULL;
+    int fd = g_file_open_tmp("p2p-ingest-XXXXXX", &tmp, NULL);
+    if (fd >= 0)
+        unlink(tmp);
+    g_free(tmp);
+    gboolean ok = fd >= 0;
     char buf[65536];
     size_t n;
-    gboolean ok = out != NULL;
-    while (ok && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (out && fclose(out) != 0)
-        ok = FALSE;
-    if (stdin_spool)
-        atexit(remove_spool);
-    if (!ok)
-        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "-: cannot spool standard input");
-    return ok;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = write(fd, buf, n) == (ssize_t)n;
+    if (!ok || ferror(in)) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: cannot read it into a "
+                    "temporary file: %s", path, g_strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!spools)
+        spools = g_hash_table_new(g_str_hash, g_str_equal);
+    char *proc = g_strdup_printf("/proc/self/fd/%d", fd);   /* fd kept open */
+    g_hash_table_insert(spools, g_strdup(path), proc);
+    return proc;
+}
+
+/* The path to read for a file as given: itself, or its spool. */
+static const char *readable_path(const char *path, GError **error)
+{
+    const char *sp = spools ? g_hash_table_lookup(spools, path) : NULL;
+    if (sp)
+        return sp;
+    if (strcmp(path, "-") == 0)
+        return spool(path, stdin, error);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        FILE *in = fopen(path, "rb");
+        if (!in) {
+            g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: %s", path, g_strerror(errno));
+            return NULL;
+        }
+        const char *r = spool(path, in, error);
+        fclose(in);
+        return r;
+    }
+    return path;
 }
 
 static FILE *open_input(const char *path, gint64 *size, GError **error)
 {
-    gboolean is_stdin = strcmp(path, "-") == 0;
-    if (is_stdin && !spool_stdin(error))
+    const char *real = readable_path(path, error);
+    if (!real)
         return NULL;
-    FILE *fp = fopen(is_stdin ? stdin_spool : path, "rb");
+    FILE *fp = fopen(real, "rb");
     struct stat st;
     if (!fp || fstat(fileno(fp), &st) != 0 || S_ISDIR(st.st_mode)) {
         g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: %s", path,
@@ -129,7 +153,7 @@ const P2pKind *p2p_ingest_probe(const P2pIngestContext *ctx, const char *path,
     P2pCsvOptions opt = {.delimiter = ctx->map ? ctx->map->delimiter : ',',
                          .encoding = ctx->map ? ctx->map->encoding : NULL};
     GError *e = NULL;
-    p2p_csv_read(fp, &opt, probe_record, &p, &e);
+    p2p_csv_read(fp, &opt, probe_record, &p, NULL, &e);
     fclose(fp);
     const P2pKind *kind = p.hm.kind;
     if (e && !p.seen) {
@@ -275,34 +299,61 @@ static char *raw_key(const FileState *fs, const P2pCsvRecord *rec)
         const char *cc = k->key[i] == k->country_col ? p2p_country_canonical(s, n) : NULL;
         if (i)
             g_string_append_c(key, '\037');
-        if (cc)
+        if (cc) {
             g_string_append(key, cc);
-        else
+        } else if (p2p_text_check(s, n, NULL) == P2P_TEXT_OK) {
+            char *nfc = p2p_text_nfc(s, n);   /* as a loaded id would be */
+            g_string_append(key, nfc);
+            g_free(nfc);
+        } else {
             g_string_append_len(key, s, (gssize)n);
+        }
     }
     return g_string_free(key, FALSE);
 }
 
-/* The record as one CSV line for the rejects table: the client code
- * replaced by its keyed hash, bytes that are not UTF-8 escaped. */
+/* Could file column i hold a client code? With as many fields as the
+ * header, only a client-code column can; with d more (or fewer) fields,
+ * a code may have shifted by up to d places, so every place it could
+ * have moved to counts. */
+static gboolean maybe_code(const P2pHeaderMap *hm, size_t nfields, size_t i)
+{
+    long d = (long)nfields - (long)hm->nfile;
+    for (size_t c = 0; c < hm->nfile; c++) {
+        if (!hm->is_code[c])
+            continue;
+        long lo = (long)c + (d < 0 ? d : 0), hi = (long)c + (d > 0 ? d : 0);
+        if ((long)i >= lo && (long)i <= hi)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The record as one CSV line for the rejects table: every field that may
+ * be a client code replaced by its keyed hash, bytes that are not UTF-8
+ * escaped. out client: the hash of the client code when the row has the
+ * header's shape (else ""), for erasure. */
 static void raw_line(FileState *fs, const P2pCsvRecord *rec, char client[65])
 {
     int cc = p2p_kind_column(fs->hm.kind, "client_code");
-    int cf = cc >= 0 ? fs->hm.from_file[cc] : -1;
+    int cf = cc >= 0 && rec->nfields == fs->hm.nfile ? fs->hm.from_file[cc] : -1;
     client[0] = '\0';
     g_string_truncate(fs->raw, 0);
     GString *esc = g_string_new(NULL);
     for (size_t i = 0; i < rec->nfields; i++) {
         const char *s = rec->field[i];
         size_t n = rec->len[i];
-        if ((int)i == cf) {
+        char hash[P2P_HASH_HEX + 1] = "";
+        if (maybe_code(&fs->hm, rec->nfields, i)) {
             char *code = p2p_text_check(s, n, NULL) == P2P_TEXT_OK
                          ? p2p_text_client_code(s, n) : g_strndup(s, n);
             if (code && *code)
-                p2p_key_hash(fs->ctx->key, code, strlen(code), client);
+                p2p_key_hash(fs->ctx->key, code, strlen(code), hash);
             g_free(code);
-            s = client;
-            n = strlen(client);
+            if ((int)i == cf)
+                memcpy(client, hash, sizeof hash);
+            s = hash;
+            n = strlen(hash);
         }
         g_string_truncate(esc, 0);
         p2p_text_append_escaped(esc, s, n);
@@ -723,51 +774,6 @@ static void file_state_clear(FileState *fs)
         g_error_free(fs->error);
 }
 
-/* The file's SHA-256, read through a second handle by the writer thread
- * while it waits for rows: hashing costs a fifth of a row's work, and the
- * reader thread is the busier one. */
-typedef struct {
-    FILE *fp;                          /* second handle on the file */
-    P2pSha256 *sha;                    /* the digest under way */
-    gint64 done;                       /* bytes hashed so far */
-} P2pFileHash;
-
-static void file_hash_init(P2pFileHash *fh, const char *path)
-{
-    gint64 size;
-    fh->fp = open_input(path, &size, NULL);
-    fh->done = 0;
-    fh->sha = p2p_sha256_new();
-}
-
-/* Hash up to byte upto (or to the end, upto < 0). */
-static void file_hash_upto(P2pFileHash *fh, gint64 upto)
-{
-    unsigned char buf[65536];
-    while (fh->fp && (upto < 0 || fh->done < upto)) {
-        size_t want = sizeof buf;
-        if (upto >= 0 && (gint64)want > upto - fh->done)
-            want = (size_t)(upto - fh->done);
-        size_t n = fread(buf, 1, want, fh->fp);
-        if (n == 0)
-            break;
-        p2p_sha256_update(fh->sha, buf, n);
-        fh->done += (gint64)n;
-    }
-}
-
-static gboolean file_hash_finish(P2pFileHash *fh, char hex[65], GError **error)
-{
-    file_hash_upto(fh, -1);
-    gboolean ok = fh->fp && !ferror(fh->fp);
-    if (fh->fp)
-        fclose(fh->fp);
-    p2p_sha256_finish(fh->sha, hex);
-    if (!ok)
-        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "cannot read the file again to hash it");
-    return ok;
-}
-
 /* Read the rows (inside the file's transaction): a reader thread parses
  * and validates while this one writes. */
 static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
@@ -776,8 +782,6 @@ static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
     P2pCsvOptions opt = {.delimiter = ctx->map ? ctx->map->delimiter : ',',
                          .encoding = ctx->map ? ctx->map->encoding : NULL};
     P2pRowReader *rr = p2p_row_reader_start(ctx, fp, &opt);
-    P2pFileHash fh;
-    file_hash_init(&fh, fs->name);
     P2pRowItem *it;
     gint64 bytes = 0;
     while ((it = p2p_row_reader_next(rr, &bytes))) {
@@ -785,14 +789,11 @@ static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
                                       : take_header(fs, &it->rec);
         if (!ok)
             p2p_row_reader_stop(rr);
-        file_hash_upto(&fh, bytes);
         if (ctx->progress)
             ctx->progress(fs->name, bytes, fs->size, ctx->data);
     }
     GError *e = NULL;
-    gboolean ok = p2p_row_reader_finish(rr, &e);
-    gboolean hashed = file_hash_finish(&fh, fs->stats->sha256, ok ? &e : NULL);
-    ok = ok && hashed;
+    gboolean ok = p2p_row_reader_finish(rr, fs->stats->sha256, &e);
     if (fs->error) {
         g_propagate_error(error, fs->error);
         fs->error = NULL;

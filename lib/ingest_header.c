@@ -6,6 +6,8 @@
 void p2p_header_map_clear(P2pHeaderMap *hm)
 {
     g_free(hm->to_canon);
+    g_free(hm->is_code);
+    g_free(hm->twice);
     if (hm->unknown)
         g_ptr_array_free(hm->unknown, TRUE);
     memset(hm, 0, sizeof *hm);
@@ -20,14 +22,21 @@ static void try_kind(const P2pIngestContext *ctx, const P2pKind *k,
     hm->kind = k;
     hm->nfile = hdr->nfields;
     hm->to_canon = g_new(int, hdr->nfields ? hdr->nfields : 1);
+    hm->is_code = g_new0(gboolean, hdr->nfields ? hdr->nfields : 1);
     hm->unknown = g_ptr_array_new_with_free_func(g_free);
     for (int c = 0; c < MAX_COLS; c++)
         hm->from_file[c] = -1;
     *score = 0;
     for (size_t i = 0; i < hdr->nfields; i++) {
         char *name = p2p_mapping_column(ctx->map, k->id, hdr->field[i], hdr->len[i]);
+        char *plain = p2p_mapping_column(NULL, k->id, hdr->field[i], hdr->len[i]);
         int c = p2p_kind_column(k, name);
         hm->to_canon[i] = c;
+        hm->is_code[i] = strcmp(name, "client_code") == 0
+                         || strcmp(plain, "client_code") == 0;
+        g_free(plain);
+        if (c >= 0 && hm->from_file[c] >= 0 && !hm->twice)
+            hm->twice = g_strdup(name);
         if (c >= 0 && hm->from_file[c] < 0) {
             hm->from_file[c] = (int)i;
             (*score)++;
@@ -138,6 +147,13 @@ gboolean p2p_header_map(const P2pIngestContext *ctx, const P2pCsvRecord *hdr,
     if (best < 0 || (!best_complete && best_score < 2 && !ctx->kind)) {
         p2p_header_map_clear(out);
         return no_kind(hdr, error);
+    }
+    if (best_complete && out->twice) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,
+                    "%ld: column '%s': given twice (two columns of the header "
+                    "are read as it)", hdr->line, out->twice);
+        p2p_header_map_clear(out);
+        return FALSE;
     }
     if (!best_complete) {
         g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,

@@ -14,6 +14,11 @@ typedef struct {
     int *to_canon;           /* file column -> canonical column or -1; g_malloc'd */
     int from_file[MAX_COLS]; /* canonical column -> file column or -1 */
     GPtrArray *unknown;      /* names of ignored columns (g_free'd strings) */
+    gboolean *is_code;       /* file column holds a client code (read as
+                                client_code, or so named even if ignored):
+                                never stored raw; g_malloc'd */
+    char *twice;             /* a canonical column two file columns map to
+                                (g_malloc'd), or NULL */
 } P2pHeaderMap;
 
 /* Match a header record against kind (NULL: recognise). Returns FALSE with

@@ -30,6 +30,7 @@ struct P2pRowReader {
     P2pHeaderMap hm;              /* reader side: the header's mapping */
     gboolean header_done;
     gboolean ok;                  /* result of p2p_csv_read */
+    char sha256[65];              /* of the bytes the reader consumed */
     GError *error;                /* its error, or the header's */
 };
 
@@ -106,6 +107,8 @@ static gboolean on_record(const P2pCsvRecord *rec, void *data)
     if (!r->header_done) {
         r->header_done = TRUE;
         it->ok = p2p_header_map(r->ctx, rec, &r->hm, NULL);
+        if (!it->ok)
+            return FALSE;   /* the caller reports it; no row can be read */
     } else {
         it->ok = p2p_row_validate(r->ctx, &r->hm, rec, &it->row, &it->bad_col, it->reason);
     }
@@ -124,7 +127,7 @@ static gpointer reader_main(gpointer data)
     P2pRowReader *r = data;
     r->fill = g_async_queue_pop(r->empty);
     r->fill->n = 0;
-    r->ok = p2p_csv_read(r->fp, &r->opt, on_record, r, &r->error);
+    r->ok = p2p_csv_read(r->fp, &r->opt, on_record, r, r->sha256, &r->error);
     send(r, TRUE);
     return NULL;
 }
@@ -172,7 +175,7 @@ void p2p_row_reader_stop(P2pRowReader *r)
     g_atomic_int_set(&r->stop, 1);
 }
 
-gboolean p2p_row_reader_finish(P2pRowReader *r, GError **error)
+gboolean p2p_row_reader_finish(P2pRowReader *r, char sha256[65], GError **error)
 {
     /* Drain what the reader still sends, so it is never left waiting. */
     while (!r->at_end) {
@@ -185,6 +188,7 @@ gboolean p2p_row_reader_finish(P2pRowReader *r, GError **error)
     }
     g_thread_join(r->thread);
     gboolean ok = r->ok && !g_atomic_int_get(&r->stop);
+    memcpy(sha256, r->sha256, 65);
     if (r->error)
         g_propagate_error(error, r->error);
     for (int i = 0; i < BATCHES; i++) {

@@ -38,9 +38,9 @@ P2pRowItem *p2p_row_reader_next(P2pRowReader *r, gint64 *bytes);
 void p2p_row_reader_stop(P2pRowReader *r);
 
 /* Wait for the thread and free r. Returns what p2p_csv_read returned
- * (FALSE with error on a read/parse/header failure; FALSE without error when
- * stopped). The reader does not hash the file: the writer does, in its
- * idle time, so the two threads carry equal loads. */
-gboolean p2p_row_reader_finish(P2pRowReader *r, GError **error);
+ * (FALSE with error on a read/parse failure; FALSE without error when
+ * stopped or when the header matched no kind). out sha256: the SHA-256 of
+ * exactly the bytes the reader consumed (65 bytes). */
+gboolean p2p_row_reader_finish(P2pRowReader *r, char sha256[65], GError **error);
 
 #endif

@@ -22,10 +22,18 @@ void p2p_row_clear(P2pRow *row)
     memset(row, 0, sizeof *row);
 }
 
+/* A value in a diagnostic, on one line: line breaks written \n and \r. */
 static void quoted(GString *reason, const char *s, size_t len)
 {
     g_string_append_c(reason, '\'');
+    gsize from = reason->len;
     p2p_text_append_escaped(reason, s, len);
+    for (gsize i = from; i < reason->len; i++)
+        if (reason->str[i] == '\n' || reason->str[i] == '\r') {
+            char e = reason->str[i] == '\n' ? 'n' : 'r';
+            reason->str[i] = '\\';
+            g_string_insert_c(reason, (gssize)++i, e);
+        }
     g_string_append_c(reason, '\'');
 }
 
@@ -75,13 +83,14 @@ static gboolean check_enum(const char *const *values, const char *s, size_t len,
     return FALSE;
 }
 
-/* A list: items trimmed, recoded and matched like enumerated values; an
- * item given twice is kept once (first place), empty items are dropped. */
+/* A list: items trimmed, recoded and matched like enumerated values, then
+ * written once each in the kind table's order, so the same set of items is
+ * the same value however a partner ordered it. Empty items are dropped. */
 static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
                            const P2pColumn *col, const char *s, size_t len,
                            GString *out, GString *reason)
 {
-    guint32 seen = 0;   /* bit i: values[i] already in out */
+    guint32 seen = 0;   /* bit k: values[k] is in the list */
     size_t i = 0;
     while (i <= len) {
         const char *semi = memchr(s + i, ';', len - i);
@@ -100,15 +109,16 @@ static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
             int k = 0;
             while (col->values[k] != v)
                 k++;
-            if (!(seen & (1u << k))) {
-                seen |= 1u << k;
-                if (out->len)
-                    g_string_append_c(out, ';');
-                g_string_append(out, v);
-            }
+            seen |= 1u << k;
         }
         i = end + 1;
     }
+    for (int k = 0; col->values[k]; k++)
+        if (seen & (1u << k)) {
+            if (out->len)
+                g_string_append_c(out, ';');
+            g_string_append(out, col->values[k]);
+        }
     return TRUE;
 }
 
@@ -158,7 +168,10 @@ static gboolean check_int(const P2pColumn *col, const char *s, size_t len,
     }
     if (v < col->min || (col->max && v > col->max)) {
         g_string_append_printf(reason, "value %" G_GINT64_FORMAT " out of range ", v);
-        if (col->max == G_MAXINT32)
+        if (col->max == G_MAXINT32 && v >= col->min)
+            g_string_append_printf(reason, "(%" G_GINT64_FORMAT " to %d)", col->min,
+                                   G_MAXINT32);
+        else if (col->max == G_MAXINT32)
             g_string_append_printf(reason, "(%" G_GINT64_FORMAT " or more)", col->min);
         else
             g_string_append_printf(reason, "(%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")",
@@ -211,6 +224,8 @@ static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t le
      * whenever the mapping (if any) sets no date_format of its own. */
     if (ok && !(ctx->map && ctx->map->date_format)) {
         ok = len == 10 && buf[4] == '-' && buf[7] == '-';
+        for (size_t i = 0; ok && i < 10; i++)
+            ok = i == 4 || i == 7 || g_ascii_isdigit(buf[i]);
     }
     int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
     ok = ok && y >= 1000 && y <= 9999
@@ -248,12 +263,16 @@ static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     }
     size_t st, len = p2p_text_trim(raw, rawlen, &st);
     const char *s = raw + st;
-    if (col->type == P2P_COL_TEXT) {
-        len = rawlen;   /* text is taken as written */
-        s = raw;
-    }
-    if (col->type == P2P_COL_ENUM || col->type == P2P_COL_COUNTRY)
+    /* The mapping's recodes apply to every column (a list: to each item),
+     * before any check: "NA = " makes a partner's NA a missing value. */
+    if (col->type != P2P_COL_LIST) {
+        const char *before = s;
         recode(ctx, hm, col, &s, &len);
+        if (col->type == P2P_COL_TEXT && s == before) {
+            len = rawlen;   /* text is taken as written */
+            s = raw;
+        }
+    }
     if (len == 0) {
         row->null[c] = col->missing == NULL;
         if (col->missing)
@@ -278,6 +297,10 @@ static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     }
     case P2P_COL_CLIENT: {
         char *code = p2p_text_client_code(s, len);
+        if (!code) {            /* only white space (a no-break space): anonymous */
+            row->null[c] = TRUE;
+            return TRUE;
+        }
         p2p_key_hash(ctx->key, code, strlen(code), row->client);
         g_string_append(out, row->client);
         g_free(code);
@@ -295,7 +318,11 @@ static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
         return TRUE;
     }
     case P2P_COL_ENUM: return check_enum(col->values, s, len, out, reason, "value");
-    case P2P_COL_LIST: return check_list(ctx, hm, col, s, len, out, reason);
+    case P2P_COL_LIST:
+        if (!check_list(ctx, hm, col, s, len, out, reason))
+            return FALSE;
+        row->null[c] = out->len == 0;   /* only separators: missing */
+        return TRUE;
     case P2P_COL_INT: return check_int(col, s, len, out, reason);
     case P2P_COL_YEAR: return check_year(col, s, len, out, reason);
     case P2P_COL_DATE: return check_date(ctx, s, len, out, reason);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "text.h"
+#include "csvsource.h"
 
 /* Trimmed, case-folded key for matching partner headers and values. */
 static char *fold(const char *s, size_t len)
@@ -72,7 +73,7 @@ static gboolean load_file_section(P2pMapping *m, GKeyFile *kf, const char *text,
         /* Checked here, so a wrong name is a usage error naming the
          * mapping's line, not one error per input file. */
         g_strstrip(m->encoding);
-        GIConv cd = g_iconv_open("UTF-8", m->encoding);
+        GIConv cd = g_iconv_open("UTF-8", p2p_csv_encoding(m->encoding));
         if (cd == (GIConv)-1)
             return bad(error, m, text, "encoding", "unknown encoding", m->encoding);
         g_iconv_close(cd);

@@ -102,10 +102,28 @@ void p2p_text_append_escaped(GString *out, const char *s, size_t len)
     }
 }
 
+/* Bounds of s without surrounding Unicode white space (no-break space and
+ * the like, which spreadsheets leave around codes). s is valid UTF-8. */
+static size_t trim_unicode(const char *s, size_t len, size_t *start)
+{
+    const char *a = s, *b = s + len;
+    while (a < b && g_unichar_isspace(g_utf8_get_char(a)))
+        a = g_utf8_next_char(a);
+    while (b > a) {
+        const char *p = g_utf8_find_prev_char(a, b);
+        if (!p || !g_unichar_isspace(g_utf8_get_char(p)))
+            break;
+        b = p;
+    }
+    *start = (size_t)(a - s);
+    return (size_t)(b - a);
+}
+
 char *p2p_text_client_code(const char *s, size_t len)
 {
     size_t start;
-    size_t n = p2p_text_trim(s, len, &start);
+    size_t n = p2p_text_is_ascii(s, len) ? p2p_text_trim(s, len, &start)
+                                         : trim_unicode(s, len, &start);
     if (n == 0)
         return NULL;
     s += start;

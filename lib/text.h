@@ -36,8 +36,9 @@ size_t p2p_text_trim(const char *s, size_t len, size_t *start);
  * as \xNN so rejected text can be stored and printed safely. */
 void p2p_text_append_escaped(GString *out, const char *s, size_t len);
 
-/* Normalised client code: NFC, surrounding spaces trimmed, Unicode upper
- * case. NULL when the trimmed code is empty. Caller g_frees. */
+/* Normalised client code: NFC, surrounding white space trimmed (Unicode's,
+ * no-break space included), Unicode upper case. NULL when the trimmed code
+ * is empty. s must be valid UTF-8. Caller g_frees. */
 char *p2p_text_client_code(const char *s, size_t len);
 
 #endif

@@ -23,7 +23,8 @@ t_grep "unknown option named" "p2p-ingest: Unknown option --bogus" t_err
 t_exit 2 "--erase-client with files: usage error" ingest --db u.db --erase-client X --country PT encounters.csv
 t_exit 2 "--erase-client without --country: usage error" ingest --db u.db --erase-client X
 t_eq "--erase-client without --country: the message" \
-    "p2p-ingest: --erase-client needs --country" "$(cat t_err)"
+    "p2p-ingest: --erase-client needs --country" "$(head -1 t_err)"
+t_eq "... and no database is made for it" "" "$(ls u.db 2>/dev/null)"
 t_exit 2 "--erase-client with a bad country: usage error" ingest --db u.db --erase-client X --country XX
 t_exit 2 "unknown --kind: usage error" ingest --db u.db --kind visits encounters.csv
 t_exit 3 "a missing file: refused" ingest --db u.db no-such.csv

@@ -26,7 +26,7 @@ t_eq "... AK's rows point at the re-export" "2 3" \
     "$(q "SELECT group_concat(line, ' ') FROM (SELECT line FROM fg_segments f JOIN source_files s USING (file_id) WHERE s.path = 'fg_segments-recoded.csv' ORDER BY line)")"
 t_ok "a file where one of AK's rows is rejected" ingest --db study.db fg_segments-tainted.csv
 t_eq "... counted: AK's two other rows skipped, JB's pair replaced" \
-    "fg_segments-tainted.csv: fg_segments: 1 inserted, 0 updated, 1 unchanged, 1 rejected, 2 skipped, 1 removed" "$(cat t_out)"
+    "fg_segments-tainted.csv: fg_segments: 1 inserted, 0 updated, 1 unchanged, 1 rejected, 2 skipped, 1 removed; 1 (group, coder) pair kept as before (a row rejected)" "$(cat t_out)"
 t_eq "... the diagnostics say why, and that the pair is kept" \
     "fg_segments-tainted.csv:5: column 'segment_id': required value missing
 p2p-ingest: fg_segments-tainted.csv: warning: group 'FG-PT-01', coder 'AK': a row was rejected, so none of the pair's 2 other rows loaded; its earlier codings are kept" \

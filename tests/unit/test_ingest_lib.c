@@ -74,7 +74,13 @@ static char *read_all(const char *text, size_t len, const char *enc, char delim,
     FILE *fp = fmemopen((void *)text, len, "rb");
     Got g = {g_ptr_array_new_with_free_func(g_free)};
     P2pCsvOptions opt = {.delimiter = delim, .encoding = enc};
-    gboolean okk = p2p_csv_read(fp, &opt, collect, &g, error);
+    char sha[65] = "", want[65];
+    gboolean okk = p2p_csv_read(fp, &opt, collect, &g, sha, error);
+    P2pSha256 *h = p2p_sha256_new();
+    p2p_sha256_update(h, text, len);
+    p2p_sha256_finish(h, want);
+    if (okk)
+        is_str(sha, want, "the read's SHA-256 is that of the bytes read");
     fclose(fp);
     g_ptr_array_add(g.lines, NULL);
     char *joined = okk ? g_strjoinv("/", (char **)g.lines->pdata) : NULL;
@@ -101,6 +107,11 @@ static void test_csv(void)
     ok(got == NULL && e && strcmp(e->message, "3: unterminated quoted field") == 0,
        "unterminated quote refused naming its record's line (%s)", e ? e->message : "no error");
     g_clear_error(&e);
+
+    const char t5[] = "a,b\r1,2\r\r3,4";   /* CR-only line ends */
+    got = read_all(t5, sizeof t5 - 1, NULL, ',', NULL);
+    is_str(got, "1:a|b/2:1|2/4:3|4", "lone CR ends a line too");
+    g_free(got);
 
     const char t4[] = "a\n\"x\"\"y\",\n";
     got = read_all(t4, sizeof t4 - 1, NULL, ',', NULL);
