@@ -41,11 +41,13 @@ static void try_kind(const P2pIngestContext *ctx, const P2pKind *k,
             hm->from_file[c] = (int)i;
             (*score)++;
             g_free(name);
-        } else {
+        } else if (*name) {
             /* Named as written (not case-folded) in the warning. */
             GString *esc = g_string_new(NULL);
             p2p_text_append_escaped(esc, hdr->field[i], hdr->len[i]);
             g_ptr_array_add(hm->unknown, g_string_free(esc, FALSE));
+            g_free(name);
+        } else {
             g_free(name);
         }
     }
@@ -61,7 +63,8 @@ static gboolean check_duplicates(const P2pCsvRecord *hdr, long line, GError **er
     gboolean ok = TRUE;
     for (size_t i = 0; ok && i < hdr->nfields; i++) {
         char *name = p2p_mapping_column(NULL, 0, hdr->field[i], hdr->len[i]);
-        if (g_hash_table_contains(seen, name)) {
+        /* Empty cells (a spreadsheet's trailing columns) name no column. */
+        if (g_hash_table_contains(seen, name) && *name) {
             GString *esc = g_string_new(NULL);
             p2p_text_append_escaped(esc, hdr->field[i], hdr->len[i]);
             g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,
@@ -143,6 +146,16 @@ gboolean p2p_header_map(const P2pIngestContext *ctx, const P2pCsvRecord *hdr,
         } else {
             p2p_header_map_clear(&hm);
         }
+    }
+    if (ctx->kind && best < 0) {
+        /* --kind named it: say what that kind lacks, not that none fits. */
+        for (size_t c = 0; c < ctx->kind->ncolumns; c++)
+            if (ctx->kind->columns[c].required) {
+                g_set_error(error, P2P_ERROR, P2P_EXIT_FILE,
+                            "%ld: missing required column '%s' (read as %s)", hdr->line,
+                            ctx->kind->columns[c].name, ctx->kind->name);
+                return FALSE;
+            }
     }
     if (best < 0 || (!best_complete && best_score < 2 && !ctx->kind)) {
         p2p_header_map_clear(out);

@@ -81,6 +81,14 @@ static gboolean load_file_section(P2pMapping *m, GKeyFile *kf, const char *text,
     m->date_format = g_key_file_get_value(kf, "file", "date_format", NULL);
     if (m->date_format)
         g_strstrip(m->date_format);
+    /* Without a year, month and day strptime would fill in 1900-01-01. */
+    if (m->date_format
+        && (!(strstr(m->date_format, "%Y") || strstr(m->date_format, "%y"))
+            || !(strstr(m->date_format, "%m") || strstr(m->date_format, "%b")
+                 || strstr(m->date_format, "%B"))
+            || !(strstr(m->date_format, "%d") || strstr(m->date_format, "%e"))))
+        return bad(error, m, text, "date_format",
+                   "date_format needs a year, a month and a day, not", m->date_format);
     return TRUE;
 }
 

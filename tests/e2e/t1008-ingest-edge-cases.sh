@@ -68,6 +68,15 @@ t_ok "a pipe as input" sh -c "cat p.csv | '$BIN/p2p-ingest' --db p.db /dev/stdin
 t_eq "... loads, with the SHA-256 of its bytes" "$(sha256sum <p.csv | cut -d' ' -f1)" \
     "$(DB=p.db q 'SELECT sha256 FROM source_files')"
 
+printf 'encounter_id,date,country,worker_id,worker_type,,\nE1,2020-01-10,PT,W1,peer,,\n' >tr.csv
+t_ok "empty header cells (a spreadsheet's trailing columns)" ingest --db tr.db tr.csv
+t_eq "... name no column: no duplicate, no warning" "" "$(cat t_err)"
+t_exit 3 "--kind naming another kind" ingest --db tr.db --kind codebook tr.csv
+t_eq "... says what that kind lacks" "p2p-ingest: tr.csv:1: missing required column 'code' (read as codebook)" "$(cat t_err)"
+printf '[file]\ndate_format = %%d/%%m\n' >df.ini
+t_exit 2 "a date format without a year" ingest --db tr.db --map df.ini tr.csv
+t_eq "... is a mapping error" "p2p-ingest: df.ini:2: date_format needs a year, a month and a day, not '%d/%m'" "$(cat t_err)"
+
 t_exit 6 "erasing in a database that does not exist" ingest --db typo.db --erase-client ABC --country PT
 t_eq "... creates neither database nor key" "" "$(ls typo.db typo.db.key 2>/dev/null)"
 t_done
