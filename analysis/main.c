@@ -126,11 +126,11 @@ int main(int argc, char **argv)
         goto out;
     }
     /* The small-cell rule protects each country's cells within ALL too
-     * (rule 3), so one country's export is cut from a run over every
-     * country and ALL: it then hides what the full export hides, and the
-     * stored run serves a national report with the same suppression. */
+     * (rule 3), so one country's export, or ALL's, is cut from a run over
+     * every country and ALL: it then hides what the full export hides, and
+     * the stored run serves every report with the same suppression. */
     const char *only = params.country ? p2p_analysis_country(params.country) : NULL;
-    gboolean cut = only && strcmp(only, "ALL") != 0;
+    gboolean cut = only != NULL;
     if (cut)
         params.country = NULL;
     gint64 run_id = p2p_analysis_run(db, &params, &rs, &error);

@@ -11,6 +11,11 @@ for cc in PT GR PL LT BE FR NL HU; do
     { head -1 full.csv; grep "^$cc," full.csv; } >want.csv
     t_cmp "--country $cc --min-cell 5 equals the full export's $cc rows" want.csv one.csv
 done
+analyse --db study.db --country ALL --by quarter --min-cell 5 --format csv -o all.csv
+{ head -1 full.csv; grep "^ALL," full.csv; } >want.csv
+t_cmp "--country ALL --min-cell 5 equals the full export's pooled rows" want.csv all.csv
+t_eq "every stored run covers every country and ALL" "*" \
+    "$(q 'SELECT DISTINCT country FROM analysis_runs')"
 # The case that showed it: HU's naloxone by worker type is suppressed only to
 # keep PT's professional count (secondary to PT mixed = 3) from subtraction.
 analyse --db study.db --country HU --min-cell 5 --format csv -o hu.csv
