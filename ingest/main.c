@@ -197,6 +197,10 @@ int main(int argc, char **argv)
     sqlite3 *db = p2p_db_open(opt_db, !opt_erase, &e);
     char *keypath = opt_key ? g_strdup(opt_key) : p2p_key_default_path(opt_db);
     P2pKey *key = db ? p2p_key_open(db, keypath, &e) : NULL;
+    if (key && key->exposed_mode)
+        fprintf(stderr, "p2p-ingest: warning: key file %s can be read by others (mode "
+                "%04o); anyone with it can link client codes: chmod 600 %s\n",
+                keypath, key->exposed_mode, keypath);
     if (!key) {
         rc = fail(e);
     } else if (opt_erase) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "db.h"
 
@@ -147,6 +148,9 @@ P2pKey *p2p_key_open(sqlite3 *db, const char *path, GError **error)
         return NULL;
     }
     P2pKey *k = g_new0(P2pKey, 1);
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 077))
+        k->exposed_mode = st.st_mode & 0777;
     fingerprint(key, k->fingerprint);
     crypto_generichash_init(&k->base, key, KEY_BYTES, 32);
     sodium_memzero(key, sizeof key);

@@ -14,6 +14,8 @@
 typedef struct {
     crypto_generichash_state base;     /* keyed state, copied per code */
     char fingerprint[65];              /* SHA-256 of the key, hex */
+    unsigned int exposed_mode;         /* the key file's mode when group or
+                                          others may read it, else 0 */
 } P2pKey;
 
 /* The default key file for a database: "<db>.key" beside it. Caller g_frees. */

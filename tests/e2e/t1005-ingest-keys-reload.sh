@@ -37,6 +37,11 @@ cp study.db moved.db
 t_exit 4 "a copied database without its key beside it is refused too" ingest --db moved.db encounters-v2.csv
 t_eq "... no key created beside it" "" "$(ls moved.db.key 2>/dev/null)"
 t_ok "the right key given with --key works" ingest --db moved.db --key study.db.key codebook.csv
+cp study.db.key shared.key && chmod 644 shared.key
+t_ok "a key file others can read still works" ingest --db moved.db --key shared.key codebook.csv
+t_eq "... with a warning" \
+    "p2p-ingest: warning: key file shared.key can be read by others (mode 0644); anyone with it can link client codes: chmod 600 shared.key" \
+    "$(cat t_err)"
 printf 'not a key\n' >bad.key
 t_exit 4 "a malformed key file is refused" ingest --db fresh.db --key bad.key codebook.csv
 t_eq "... naming the file" "p2p-ingest: bad.key: not a key file (expected one line of 64 hex digits)" "$(cat t_err)"
