@@ -118,6 +118,101 @@ static gboolean partitions_fix(GHashTable *parts, gboolean by_country)
     return changed;
 }
 
+/* Proportions of encounters or referrals (not of clients): their numerator
+ * and denominator add up over worker types, services and countries, so a
+ * lone suppressed row beside its shown total and siblings would come back by
+ * subtraction (GR: 205/363 - 127/208 - 74/143 = 4/12). The contract lists
+ * only counts as partitions; these get the same protection. */
+static const char *const additive_props[] = { "referral_rate", "referral_uptake",
+                                              NULL };
+
+static gboolean additive_prop(const char *indicator)
+{
+    for (int i = 0; additive_props[i]; i++)
+        if (strcmp(indicator, additive_props[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean row_hidden(const P2pResult *r)
+{
+    return r->state[P2P_F_VALUE] != P2P_CELL_SHOWN
+           || r->state[P2P_F_DEN] != P2P_CELL_SHOWN;
+}
+
+/* Rule 3 for one partition of proportion rows (pdata[0] the total): with
+ * exactly one row hidden, hide the one with the smallest non-zero
+ * denominator too (ties: group, then country), or the total. */
+static gboolean prop_partition_fix(GPtrArray *a, gboolean by_country)
+{
+    P2pResult *total = a->pdata[0];
+    if (!total)
+        return FALSE;
+    int n_hidden = row_hidden(total) ? 1 : 0;
+    for (guint i = 1; i < a->len; i++)
+        n_hidden += row_hidden(a->pdata[i]) ? 1 : 0;
+    if (n_hidden != 1)
+        return FALSE;
+    P2pResult *best = NULL;
+    for (guint i = 1; i < a->len; i++) {
+        P2pResult *r = a->pdata[i];
+        double d = r->f[P2P_F_DEN];
+        if (row_hidden(r) || isnan(d) || d <= 0)
+            continue;
+        int c = best ? (d < best->f[P2P_F_DEN] ? -1 : d > best->f[P2P_F_DEN] ? 1 : 0) : -1;
+        if (c == 0)
+            c = strcmp(r->grp, best->grp);
+        if (c == 0 && by_country)
+            c = strcmp(r->country, best->country);
+        if (c < 0)
+            best = r;
+    }
+    if (!best && !row_hidden(total) && total->f[P2P_F_DEN] > 0)
+        best = total;
+    if (!best)
+        return FALSE;
+    suppress_whole(best);
+    return TRUE;
+}
+
+/* Rule 3 over the additive proportions: worker types and services within a
+ * scope, then countries within ALL, to a fixed point. */
+static void suppress_additive_props(P2pResultSet *rs)
+{
+    GHashTable *groups = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    GHashTable *countries = g_hash_table_new_full(
+        g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    for (guint i = 0; i < rs->rows->len; i++) {
+        P2pResult *r = rs->rows->pdata[i];
+        if (!additive_prop(r->indicator))
+            continue;
+        gboolean total = strcmp(r->grp, "all") == 0;
+        static const char *const dims[] = { "worker_type=", "service=", NULL };
+        for (int d = 0; dims[d]; d++)
+            if (total || g_str_has_prefix(r->grp, dims[d]))
+                partition_add(groups, g_strjoin("|", r->country, r->period,
+                                                r->indicator, dims[d], NULL),
+                              r, total);
+        partition_add(countries, g_strjoin("|", r->period, r->indicator, r->grp, NULL),
+                      r, strcmp(r->country, "ALL") == 0);
+    }
+    gboolean changed;
+    do {
+        changed = FALSE;
+        GHashTableIter it;
+        gpointer v;
+        g_hash_table_iter_init(&it, groups);
+        while (g_hash_table_iter_next(&it, NULL, &v))
+            changed |= prop_partition_fix(v, FALSE);
+        g_hash_table_iter_init(&it, countries);
+        while (g_hash_table_iter_next(&it, NULL, &v))
+            changed |= prop_partition_fix(v, TRUE);
+    } while (changed);
+    g_hash_table_destroy(groups);
+    g_hash_table_destroy(countries);
+}
+
 /* Rule 2 for an estimate: n1, n2 or m between 1 and K-1 (its figures). */
 static gboolean estimate_small(Supp *s, const P2pResult *r)
 {
@@ -181,6 +276,8 @@ void p2p_results_suppress(P2pResultSet *rs, int k)
     /* Rules 2 and 4 for the rows built on counts, then the comparisons and
      * coverage, which read those rows' states. */
     for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            suppress_additive_props(rs);   /* before the comparisons read them */
         for (guint i = 0; i < rs->rows->len; i++) {
             P2pResult *r = rs->rows->pdata[i];
             const P2pIndicator *ind = g_hash_table_lookup(s.ind, r);

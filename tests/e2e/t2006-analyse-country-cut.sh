@@ -16,6 +16,42 @@ analyse --db study.db --country ALL --by quarter --min-cell 5 --format csv -o al
 t_cmp "--country ALL --min-cell 5 equals the full export's pooled rows" want.csv all.csv
 t_eq "every stored run covers every country and ALL" "*" \
     "$(q 'SELECT DISTINCT country FROM analysis_runs')"
+# Proportions of encounters and referrals add up over worker types, services
+# and countries: no partition may be left with one hidden row beside a shown
+# total (GR's 205/363 - 127/208 - 74/143 gave mixed teams' 4/12 back).
+t_ok "exact export, by quarter" analyse --db study.db --by quarter --format csv -o exact.csv
+python3 - exact.csv full.csv >parts.out 2>&1 <<'PY'
+import csv, sys
+exact = {(r['country'], r['period'], r['indicator'], r['group']): r for r in csv.DictReader(open(sys.argv[1]))}
+shown = {(r['country'], r['period'], r['indicator'], r['group']): r for r in csv.DictReader(open(sys.argv[2]))}
+def hidden(k):
+    return exact[k]['denominator'] not in ('', '0') and shown[k]['denominator'] == ''
+parts = {}   # partition key -> [total key, [cell keys]]
+def add(key, k, is_total):
+    entry = parts.setdefault(key, [None, []])
+    if is_total:
+        entry[0] = k
+    else:
+        entry[1].append(k)
+for k in exact:
+    c, p, ind, g = k
+    if ind not in ('referral_rate', 'referral_uptake'):
+        continue
+    for dim in ('worker_type=', 'service='):
+        if g == 'all' or g.startswith(dim):
+            add((c, p, ind, dim), k, g == 'all')
+    add((p, ind, g), k, c == 'ALL')
+bad = 0
+for key, (total, cells) in parts.items():
+    if total is None or not cells: continue
+    n = sum(hidden(x) for x in [total] + cells)
+    if n == 1:
+        bad += 1; print('lone hidden row in', key)
+print('bad', bad)
+PY
+t_eq "no partition of referral_rate/referral_uptake has one lone hidden row" "bad 0" "$(tail -1 parts.out)"
+t_eq "GR's mixed-team uptake is hidden with a sibling" "GR,all,referral_uptake,worker_type=professional,,,,,," \
+    "$(grep '^GR,all,referral_uptake,worker_type=professional,' full.csv | head -1)"
 # The case that showed it: HU's naloxone by worker type is suppressed only to
 # keep PT's professional count (secondary to PT mixed = 3) from subtraction.
 analyse --db study.db --country HU --min-cell 5 --format csv -o hu.csv
