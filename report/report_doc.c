@@ -486,6 +486,26 @@ static void section_demographics(Rep *r)
                                        wgroups[w], FMT_PERCENT));
             }
         doc_table(r->doc, t);
+        /* The same shares country by country, with their intervals and
+         * the numerator / denominator behind them. */
+        RTable *ci = rtable_new(1 + G_N_ELEMENTS(rows), "lrrrr");
+        rtable_cell(ci, "All clients (95% CI)");
+        for (size_t i = 0; i < G_N_ELEMENTS(rows); i++)
+            rtable_cell(ci, rows[i].label);
+        for (guint j = 0; j < r->cols->len; j++) {
+            const char *cc = r->cols->pdata[j];
+            rtable_cell(ci, scope_name(cc));
+            for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+                const P2pResult *row = find(r, cc, rows[i].ind, "all");
+                char *v = val_ci(r, row, FMT_PERCENT);
+                char *nd = num_den(r, row);
+                rtable_take(ci, g_strdup_printf("%s\n%s", v, nd));
+                g_free(v);
+                g_free(nd);
+            }
+        }
+        rtable_set_size(ci, 7.5);
+        doc_table(r->doc, ci);
         figure(r, "demographics", "ALL", 260, NULL, NULL);
         figure(r, "country_comparison", "ALL", 210, "share_under25", NULL);
         return;
@@ -902,6 +922,18 @@ static void section_focus_groups(Rep *r)
             }
         }
         doc_table(r->doc, a);
+        if (r->all) {
+            /* Cohen's κ beside α, country by country, where it applies. */
+            RTable *k = scope_table(r, "Code (κ)");
+            for (guint i = 0; i < codes->len; i++) {
+                const char *g = codes->pdata[i];
+                rtable_cell(k, g + 5);
+                for (guint j = 0; j < r->cols->len; j++)
+                    rtable_take(k, val(r, r->cols->pdata[j], "coder_kappa", g,
+                                       FMT_RATIO));
+            }
+            doc_table(r->doc, k);
+        }
     }
     g_ptr_array_unref(codes);
 }

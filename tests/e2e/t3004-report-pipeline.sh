@@ -17,6 +17,8 @@ for w in Θεσσαλονίκη Αθήνα Łódź Kraków Šiauliai Győr Pécs
          "'s-Hertogenbosch" Bruxelles Lisboa Ελλάδα Lietuva Magyarország België; do
     t_grep "consortium report has '$w'" "$w" all.txt
 done
+t_grep "consortium demographics country by country, with intervals" "All clients (95% CI)" all.txt
+t_grep "consortium coder agreement has Cohen's kappa too" "Code (κ)" all.txt
 t_ok "national report (GR) from the same run" report --db study.db --country GR -o gr.pdf
 t_eq "still one run" 1 "$(q "SELECT count(*) FROM analysis_runs")"
 pdftotext -layout gr.pdf - | tr -s ' ' >gr.txt
