@@ -70,6 +70,22 @@ static char *num_den(const Rep *r, const P2pResult *row)
     return t;
 }
 
+/* A source file as a reader tells it apart: its folder and name
+ * ("GR/encounters.csv"), since partners' files often share a name.
+ * Caller g_frees. */
+static char *short_path(const char *path)
+{
+    char *base = g_path_get_basename(path);
+    char *dir = g_path_get_dirname(path);
+    char *parent = g_path_get_basename(dir);
+    char *out = strcmp(dir, ".") == 0 || strcmp(parent, "/") == 0
+                    ? g_strdup(base) : g_strconcat(parent, "/", base, NULL);
+    g_free(base);
+    g_free(dir);
+    g_free(parent);
+    return out;
+}
+
 static const char *scope_name(const char *cc)
 {
     return strcmp(cc, "ALL") == 0 ? "All" : cc;
@@ -183,7 +199,7 @@ static void title_page(Rep *r)
     GString *src = g_string_new(NULL);
     for (int i = 0; i < nfiles && i < 12; i++) {
         const ReportSource *f = rd->sources->pdata[i];
-        char *base = g_path_get_basename(f->path);
+        char *base = short_path(f->path);
         char *e = lay_escape(base);
         g_string_append_printf(src, "%s%s (%s)", i ? ", " : "", e, f->kind);
         g_free(e);
@@ -993,7 +1009,7 @@ static void annex_data_quality(Rep *r)
     gboolean any = FALSE;
     for (guint i = 0; i < rd->sources->len; i++) {
         const ReportSource *s = rd->sources->pdata[i];
-        char *base = g_path_get_basename(s->path);
+        char *base = short_path(s->path);
         for (guint k = 0; k < s->reasons->len; k++) {
             const ReportReason *x = s->reasons->pdata[k];
             rtable_cell(j, base);
