@@ -448,13 +448,15 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
         : g_strdup("Clients reached by peer educators and professionals");
     c->message = hp && hq;
     char *sub = g_strdup_printf(
-        "Clients reached and encounters by worker type, %s. A client met by "
-        "both peers and professionals counts in both.", place(c));
+        is_all(c) ? "Clients reached by worker type, %s. A client met by "
+                    "both peers and professionals counts in both."
+                  : "Clients reached and encounters by worker type, %s. A "
+                    "client met by both peers and professionals counts in both.",
+        place(c));
     char *n = n_clients(c);
     Box b = frame(cr, w, h, c, title, sub, n);
     Bars *bars;
     if (is_all(c)) {
-        /* Countries side by side, the worker types within each. */
         /* Countries side by side, the worker types within each; the
          * pooled figures (a larger scale) are in the title and n. */
         int nc = MAX(1, (int)rd->countries->len);
