@@ -1182,14 +1182,25 @@ static void chart_cooccurrence_heatmap(cairo_t *cr, double w, double h,
         if (!top || r->f[P2P_F_VALUE] > top->f[P2P_F_VALUE])
             top = r;
     }
+    int ties = 0;   /* other pairs as frequent as the top one */
+    for (guint i = 0; top && i < pairs->len; i++) {
+        const P2pResult *r = pairs->pdata[i];
+        ties += r != top && r->f[P2P_F_VALUE] == top->f[P2P_F_VALUE];
+    }
     char *title;
     if (top) {
         char *g = g_strdup(top->grp + 5);
         char *amp = strstr(g, "&code=");
         *amp = 0;
-        title = g_strdup_printf("“%s” and “%s” are raised together most often "
-                                "(%.0f segments)", g, amp + 6,
-                                top->f[P2P_F_VALUE]);
+        if (ties > 0)
+            title = g_strdup_printf("“%s” and “%s”, with %d other pair%s, are "
+                                    "raised together most often (%.0f segments)",
+                                    g, amp + 6, ties, ties == 1 ? "" : "s",
+                                    top->f[P2P_F_VALUE]);
+        else
+            title = g_strdup_printf("“%s” and “%s” are raised together most "
+                                    "often (%.0f segments)", g, amp + 6,
+                                    top->f[P2P_F_VALUE]);
         g_free(g);
     } else {
         title = g_strdup("Codes raised together");
