@@ -465,7 +465,9 @@ static void section_reach(Rep *r)
     }
     if (any) {
         doc_para(r->doc, "Clients reached at each site by worker type, and "
-                         "the site's encounters.");
+                         "the site's encounters. Encounters with no site "
+                         "recorded are left out, so the sites need not add "
+                         "up to all encounters.");
         doc_table(r->doc, t);
         if (!r->all)
             figure(r, "reach_by_site", r->rd->scope, 260, NULL, NULL);
@@ -728,9 +730,13 @@ static char *draw_trend_multiples(cairo_t *cr, double w, double h, void *data)
         ChartCtx ctx = { 0 };
         ctx.rd = r->rd;
         ctx.country = r->rd->countries->pdata[i];
-        ctx.label = rd_country_en(ctx.country);
+        /* The name opens the panel's title: "The Netherlands", capitalised. */
+        const char *name = rd_country_en(ctx.country);
+        char *label = g_str_has_prefix(name, "the ") ? g_strconcat("The", name + 3, NULL)
+                                                     : g_strdup(name);
+        ctx.label = label;
         ctx.embedded = TRUE;
-        ctx.base = 6;
+        ctx.base = 7.5;   /* legible in print at half the page width */
         cairo_save(cr);
         cairo_translate(cr, (i % 2) * cw, (i / 2) * ch);
         cairo_rectangle(cr, 0, 0, cw - 8, ch - 6);
@@ -738,6 +744,7 @@ static char *draw_trend_multiples(cairo_t *cr, double w, double h, void *data)
         chart_find("monthly_trend")->draw(cr, cw - 8, ch - 6, &ctx);
         cairo_restore(cr);
         chart_ctx_clear(&ctx);
+        g_free(label);
     }
     char *src = chart_source_line(r->rd);
     char *cap = g_strdup_printf("<b>Figure %d.</b> Monthly encounters and the "
@@ -786,7 +793,7 @@ static void section_trend(Rep *r)
     figure(r, "monthly_trend", r->all ? "ALL" : r->rd->scope, 220, NULL, NULL);
     if (r->all && r->rd->countries->len > 1) {
         int rows = (r->rd->countries->len + 1) / 2;
-        doc_figure(r->doc, rows * 150.0, draw_trend_multiples, r);
+        doc_figure(r->doc, rows * 175.0, draw_trend_multiples, r);
     }
 }
 
