@@ -549,15 +549,21 @@ static void section_demographics(Rep *r)
     figure(r, "demographics", cc, 250, NULL, NULL);
 }
 
-/* Services with an uptake row in any shown scope, in byte order. */
-static GPtrArray *services(const Rep *r)
+/* g_ptr_array_sort comparator for an array of strings, byte order. */
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct groups with a prefix (e.g. "role=") of an indicator over the
+ * shown scopes, in byte order. */
+static GPtrArray *groups_of(const Rep *r, const char *ind, const char *prefix)
 {
     GPtrArray *out = g_ptr_array_new();
     for (guint i = 0; i < r->rd->rs->rows->len; i++) {
         const P2pResult *row = r->rd->rs->rows->pdata[i];
-        if (strcmp(row->period, "all") != 0
-            || strcmp(row->indicator, "referral_uptake") != 0
-            || !g_str_has_prefix(row->grp, "service="))
+        if (strcmp(row->period, "all") != 0 || strcmp(row->indicator, ind) != 0
+            || !g_str_has_prefix(row->grp, prefix))
             continue;
         gboolean in = FALSE;
         for (guint j = 0; j < r->cols->len; j++)
@@ -568,13 +574,7 @@ static GPtrArray *services(const Rep *r)
         if (in)
             g_ptr_array_add(out, row->grp);
     }
-    for (guint i = 0; i < out->len; i++)
-        for (guint j = i + 1; j < out->len; j++)
-            if (strcmp(out->pdata[j], out->pdata[i]) < 0) {
-                gpointer x = out->pdata[i];
-                out->pdata[i] = out->pdata[j];
-                out->pdata[j] = x;
-            }
+    g_ptr_array_sort(out, cmp_str);
     return out;
 }
 
@@ -623,7 +623,7 @@ static void section_referrals(Rep *r)
     const char *scope = r->all ? "ALL" : r->rd->scope;
     figure(r, "referral_cascade", scope, 240, NULL, NULL);
     doc_heading(r->doc, 2, "Uptake by service");
-    GPtrArray *svc = services(r);
+    GPtrArray *svc = groups_of(r, "referral_uptake", "service=");
     if (svc->len == 0) {
         doc_para(r->doc, "No referral with a known outcome was recorded.");
     } else {
@@ -850,35 +850,6 @@ static void section_coverage(Rep *r)
     doc_table(r->doc, t);
     figure(r, "coverage", r->all ? "ALL" : r->rd->scope, r->all ? 300 : 170,
            NULL, NULL);
-}
-
-/* The distinct groups with a prefix (e.g. "role=") of an indicator over the
- * shown scopes, in byte order. */
-static GPtrArray *groups_of(const Rep *r, const char *ind, const char *prefix)
-{
-    GPtrArray *out = g_ptr_array_new();
-    for (guint i = 0; i < r->rd->rs->rows->len; i++) {
-        const P2pResult *row = r->rd->rs->rows->pdata[i];
-        if (strcmp(row->period, "all") != 0 || strcmp(row->indicator, ind) != 0
-            || !g_str_has_prefix(row->grp, prefix))
-            continue;
-        gboolean in = FALSE;
-        for (guint j = 0; j < r->cols->len; j++)
-            in |= strcmp(r->cols->pdata[j], row->country) == 0;
-        for (guint j = 0; j < out->len && in; j++)
-            if (strcmp(out->pdata[j], row->grp) == 0)
-                in = FALSE;
-        if (in)
-            g_ptr_array_add(out, row->grp);
-    }
-    for (guint i = 0; i < out->len; i++)
-        for (guint j = i + 1; j < out->len; j++)
-            if (strcmp(out->pdata[j], out->pdata[i]) < 0) {
-                gpointer x = out->pdata[i];
-                out->pdata[i] = out->pdata[j];
-                out->pdata[j] = x;
-            }
-    return out;
 }
 
 static void section_focus_groups(Rep *r)
