@@ -18,6 +18,29 @@ static const char *const worker_labels[3] = {
     "Peer educators", "Professionals", "Mixed teams"
 };
 
+/* g_ptr_array_sort comparators. Strings in byte order: */
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Result rows, largest value first (empty last), then by group. */
+static int cmp_most_frequent(gconstpointer a, gconstpointer b)
+{
+    const P2pResult *x = *(const P2pResult *const *)a, *y = *(const P2pResult *const *)b;
+    double vx = isnan(x->f[P2P_F_VALUE]) ? -1 : x->f[P2P_F_VALUE];
+    double vy = isnan(y->f[P2P_F_VALUE]) ? -1 : y->f[P2P_F_VALUE];
+    return vx != vy ? (vx < vy ? 1 : -1) : strcmp(x->grp, y->grp);
+}
+
+/* Site names, largest total (a name -> double * table) first, then name. */
+static int cmp_largest_site(gconstpointer a, gconstpointer b, gpointer tot)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    double tx = *(double *)g_hash_table_lookup(tot, x);
+    double ty = *(double *)g_hash_table_lookup(tot, y);
+    return tx != ty ? (tx < ty ? 1 : -1) : strcmp(x, y);
+}
 /* A rectangle in user units. */
 typedef struct {
     double x, y, w, h; /* top left corner and size */
@@ -516,18 +539,7 @@ static GPtrArray *top_sites(const ReportData *rd, const char *cc, int max)
         if (strcmp(f->grp, "all") != 0 && !isnan(f->value))
             *t += f->value;
     }
-    /* Selection sort: few sites. */
-    for (guint i = 0; i < names->len; i++)
-        for (guint j = i + 1; j < names->len; j++) {
-            double a = *(double *)g_hash_table_lookup(tot, names->pdata[i]);
-            double bb = *(double *)g_hash_table_lookup(tot, names->pdata[j]);
-            if (bb > a || (bb == a && strcmp(names->pdata[j],
-                                             names->pdata[i]) < 0)) {
-                gpointer x = names->pdata[i];
-                names->pdata[i] = names->pdata[j];
-                names->pdata[j] = x;
-            }
-        }
+    g_ptr_array_sort_with_data(names, cmp_largest_site, tot);
     if ((int)names->len > max)
         g_ptr_array_set_size(names, max);
     g_hash_table_unref(tot);
@@ -699,13 +711,7 @@ static GPtrArray *uptake_services(const ReportData *rd, const char *cc)
             && g_str_has_prefix(r->grp, "service="))
             g_ptr_array_add(out, r->grp + 8);
     }
-    for (guint i = 0; i < out->len; i++)
-        for (guint j = i + 1; j < out->len; j++)
-            if (strcmp(out->pdata[j], out->pdata[i]) < 0) {
-                gpointer x = out->pdata[i];
-                out->pdata[i] = out->pdata[j];
-                out->pdata[j] = x;
-            }
+    g_ptr_array_sort(out, cmp_str);
     return out;
 }
 
@@ -1079,18 +1085,7 @@ static void chart_fg_themes(cairo_t *cr, double w, double h, ChartCtx *c)
             && g_str_has_prefix(r->grp, "theme="))
             g_ptr_array_add(rows, (gpointer)r);
     }
-    /* Most frequent theme first. */
-    for (guint i = 0; i < rows->len; i++)
-        for (guint j = i + 1; j < rows->len; j++) {
-            const P2pResult *a = rows->pdata[i], *bb = rows->pdata[j];
-            double va = isnan(a->f[P2P_F_VALUE]) ? -1 : a->f[P2P_F_VALUE];
-            double vb = isnan(bb->f[P2P_F_VALUE]) ? -1 : bb->f[P2P_F_VALUE];
-            if (vb > va || (vb == va && strcmp(bb->grp, a->grp) < 0)) {
-                gpointer x = rows->pdata[i];
-                rows->pdata[i] = rows->pdata[j];
-                rows->pdata[j] = x;
-            }
-        }
+    g_ptr_array_sort(rows, cmp_most_frequent);
     char *title = rows->len > 0
         ? g_strdup_printf("Most discussed theme: %s",
                           ((const P2pResult *)rows->pdata[0])->grp + 6)
@@ -1169,13 +1164,7 @@ static void chart_cooccurrence_heatmap(cairo_t *cr, double w, double h,
         if (!isnan(r->f[P2P_F_VALUE]))
             max = MAX(max, r->f[P2P_F_VALUE]);
     }
-    for (guint i = 0; i < codes->len; i++)
-        for (guint j = i + 1; j < codes->len; j++)
-            if (strcmp(codes->pdata[j], codes->pdata[i]) < 0) {
-                gpointer x = codes->pdata[i];
-                codes->pdata[i] = codes->pdata[j];
-                codes->pdata[j] = x;
-            }
+    g_ptr_array_sort(codes, cmp_str);
     const P2pResult *top = NULL;
     for (guint i = 0; i < pairs->len; i++) {
         const P2pResult *r = pairs->pdata[i];
