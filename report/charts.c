@@ -18,12 +18,6 @@ static const char *const worker_labels[3] = {
     "Peer educators", "Professionals", "Mixed teams"
 };
 
-/* g_ptr_array_sort comparators. Strings in byte order: */
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Result rows, largest value first (empty last), then by group. */
 static int cmp_most_frequent(gconstpointer a, gconstpointer b)
 {
@@ -711,7 +705,7 @@ static GPtrArray *uptake_services(const ReportData *rd, const char *cc)
             && g_str_has_prefix(r->grp, "service="))
             g_ptr_array_add(out, r->grp + 8);
     }
-    g_ptr_array_sort(out, cmp_str);
+    g_ptr_array_sort(out, rd_cmp_str);
     return out;
 }
 
@@ -1164,7 +1158,7 @@ static void chart_cooccurrence_heatmap(cairo_t *cr, double w, double h,
         if (!isnan(r->f[P2P_F_VALUE]))
             max = MAX(max, r->f[P2P_F_VALUE]);
     }
-    g_ptr_array_sort(codes, cmp_str);
+    g_ptr_array_sort(codes, rd_cmp_str);
     const P2pResult *top = NULL;
     for (guint i = 0; i < pairs->len; i++) {
         const P2pResult *r = pairs->pdata[i];

@@ -626,3 +626,8 @@ char *rd_format_figure(const ReportData *rd, const ReportFigure *f, int which,
         return g_strdup("–");
     return rd_format_number(v, fmt);
 }
+
+int rd_cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

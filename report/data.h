@@ -115,4 +115,7 @@ const char *rd_country_own(const char *cc);
 /* The eight countries in the consortium's order. */
 extern const char *const rd_all_countries[8];
 
+/* g_ptr_array_sort comparator for arrays of strings, in byte order. */
+int rd_cmp_str(gconstpointer a, gconstpointer b);
+
 #endif

@@ -549,12 +549,6 @@ static void section_demographics(Rep *r)
     figure(r, "demographics", cc, 250, NULL, NULL);
 }
 
-/* g_ptr_array_sort comparator for an array of strings, byte order. */
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The distinct groups with a prefix (e.g. "role=") of an indicator over the
  * shown scopes, in byte order. */
 static GPtrArray *groups_of(const Rep *r, const char *ind, const char *prefix)
@@ -574,7 +568,7 @@ static GPtrArray *groups_of(const Rep *r, const char *ind, const char *prefix)
         if (in)
             g_ptr_array_add(out, row->grp);
     }
-    g_ptr_array_sort(out, cmp_str);
+    g_ptr_array_sort(out, rd_cmp_str);
     return out;
 }
 
