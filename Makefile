@@ -6,7 +6,7 @@ BINDIR     = $(PREFIX)/bin
 BUILD     ?= build
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-PKGS       = glib-2.0 sqlite3 gsl cairo pango pangocairo libsodium libcrypto
+PKGS       = glib-2.0 sqlite3 gsl cairo pango pangocairo libsodium libcrypto icu-uc icu-i18n
 STD        = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN       = -Wall -Wextra -Wno-unused-parameter
 # SAN=1 builds the same tree with AddressSanitizer and UBSan (make check does).

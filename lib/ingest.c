@@ -12,6 +12,9 @@
 #include "sha256.h"
 #include "text.h"
 
+/* Warnings of one kind named per file before the rest are only counted. */
+#define P2P_WARN_MAX 20
+
 /* ---- inputs ---------------------------------------------------------- */
 
 /* Standard input, pipes and other files that can be read only once are
@@ -184,7 +187,8 @@ typedef struct {
     P2pHeaderMap hm;            /* set once the header is read */
     gboolean header_done;
     P2pRow *row;                /* the row under way (the reader's) */
-    GString *reason;            /* why it is rejected (the reader's) */
+    P2pReasons *why;            /* why it is rejected (the reader's) */
+    gint64 mixed_scripts;       /* rows whose client code mixes scripts */
     GString *raw;               /* the row as read, for the rejects table */
     P2pIngestStats *stats;
     GError *error;              /* a database failure stops the read */
@@ -192,8 +196,8 @@ typedef struct {
     GHashTable *rejected_ids;   /* key of a rejected row -> its line */
     GHashTable *warned_codes;   /* codes not in the codebook, warned once */
     P2pSegments *segments;      /* fg_segments rows waiting for their pair */
-    sqlite3_stmt *ins, *sel, *upd, *prov, *rej, *erased, *enc_date, *group,
-                 *codebook, *erased_enc; /* prepared once per file */
+    sqlite3_stmt *ins, *sel, *upd, *prov, *rej, *rej_reason, *erased, *enc_date,
+                 *group, *codebook, *erased_enc; /* prepared once per file */
 } FileState;
 
 static void diag(const FileState *fs, P2pDiagKind kind, const char *msg)
@@ -243,6 +247,8 @@ static gboolean prepare_kind(FileState *fs)
     return ok
         && prepare(fs, &fs->rej, "INSERT INTO rejects(file_id, line, column_name, "
                    "reason, raw, country, client_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        && prepare(fs, &fs->rej_reason, "INSERT INTO reject_reasons(reject_id, seq, "
+                   "column_name, code, reason) VALUES (?1, ?2, ?3, ?4, ?5)")
         && prepare(fs, &fs->erased, "SELECT 1 FROM erased_clients WHERE country = ?1 "
                    "AND client_code = ?2")
         && prepare(fs, &fs->enc_date, "SELECT date FROM encounters WHERE country = ?1 "
@@ -256,7 +262,7 @@ static gboolean prepare_kind(FileState *fs)
 static void finalize_all(FileState *fs)
 {
     sqlite3_stmt **all[] = {&fs->ins, &fs->sel, &fs->upd, &fs->prov, &fs->rej,
-                            &fs->erased, &fs->enc_date, &fs->group, &fs->codebook,
+                            &fs->rej_reason, &fs->erased, &fs->enc_date, &fs->group, &fs->codebook,
                             &fs->erased_enc};
     for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
         sqlite3_finalize(*all[i]);
@@ -312,61 +318,122 @@ static char *raw_key(const FileState *fs, const P2pCsvRecord *rec)
     return g_string_free(key, FALSE);
 }
 
-/* Could file column i hold a client code? With as many fields as the
- * header, only a client-code column can; with d more (or fewer) fields,
- * a code may have shifted by up to d places, so every place it could
- * have moved to counts. */
-static gboolean maybe_code(const P2pHeaderMap *hm, size_t nfields, size_t i)
+/* The file columns field i of a row with nfields fields may have come
+ * from: with as many fields as the header, column i itself; with d more
+ * (or fewer), a field may have shifted by up to d places. out lo, hi: the
+ * range, clipped to the header. */
+static void source_columns(const P2pHeaderMap *hm, size_t nfields, size_t i,
+                           long *lo, long *hi)
 {
     long d = (long)nfields - (long)hm->nfile;
-    for (size_t c = 0; c < hm->nfile; c++) {
-        if (!hm->is_code[c])
-            continue;
-        long lo = (long)c + (d < 0 ? d : 0), hi = (long)c + (d > 0 ? d : 0);
-        if ((long)i >= lo && (long)i <= hi)
-            return TRUE;
-    }
-    return FALSE;
+    *lo = (long)i - (d > 0 ? d : 0);
+    *hi = (long)i - (d < 0 ? d : 0);
+    if (*lo < 0)
+        *lo = 0;
+    if (*hi > (long)hm->nfile - 1)
+        *hi = (long)hm->nfile - 1;
 }
 
-/* The record as one CSV line for the rejects table: every field that may
- * be a client code replaced by its keyed hash, bytes that are not UTF-8
- * escaped. out client: the hash of the client code when the row has the
+/* Could field i hold a client code? Could it hold a column that is not the
+ * kind's (a partner's notes, another identifier), which is never stored? */
+static void field_origin(const P2pHeaderMap *hm, size_t nfields, size_t i,
+                         gboolean *code, gboolean *foreign)
+{
+    long lo, hi;
+    source_columns(hm, nfields, i, &lo, &hi);
+    *code = *foreign = lo > hi;   /* beyond every column: unknown origin */
+    for (long c = lo; c <= hi; c++) {
+        *code = *code || hm->is_code[c];
+        *foreign = *foreign || hm->to_canon[c] < 0;
+    }
+}
+
+/* Append field s[0..n) to fs->raw as one CSV field: a possible client code
+ * as its keyed hash, bytes that are not UTF-8 escaped, a field over the
+ * limit cut to its first P2P_FIELD_MAX bytes. out hash: the code's hash. */
+static void raw_field(FileState *fs, GString *esc, const char *s, size_t n,
+                      gboolean code, char hash[P2P_HASH_HEX + 1])
+{
+    hash[0] = '\0';
+    if (code) {
+        char *norm = p2p_text_check(s, n, NULL) == P2P_TEXT_OK
+                     ? p2p_text_client_code(s, n) : g_strndup(s, n);
+        if (norm && *norm)
+            p2p_key_hash(fs->ctx->key, norm, strlen(norm), hash);
+        g_free(norm);
+        s = hash;
+        n = strlen(hash);
+    }
+    g_string_truncate(esc, 0);
+    p2p_text_append_escaped(esc, s, n < P2P_FIELD_MAX ? n : P2P_FIELD_MAX);
+    p2p_csv_append_field(fs->raw, esc->str, esc->len);
+}
+
+/* The record as one CSV line for the rejects table, with the kind's fields
+ * only: a column that is not the kind's is never stored. With as many
+ * fields as the header, the kind's columns in the file's order (the file's
+ * source_files.header names them); otherwise every field in the file's
+ * order, a field that may have shifted from a column that is not the
+ * kind's left empty. Every field that may be a client code becomes its keyed
+ * hash. out client: the hash of the client code when the row has the
  * header's shape (else ""), for erasure. */
 static void raw_line(FileState *fs, const P2pCsvRecord *rec, char client[65])
 {
-    int cc = p2p_kind_column(fs->hm.kind, "client_code");
-    int cf = cc >= 0 && rec->nfields == fs->hm.nfile ? fs->hm.from_file[cc] : -1;
+    const P2pHeaderMap *hm = &fs->hm;
+    int cc = p2p_kind_column(hm->kind, "client_code");
+    gboolean shaped = rec->nfields == hm->nfile;
+    int cf = cc >= 0 && shaped ? hm->from_file[cc] : -1;
     client[0] = '\0';
     g_string_truncate(fs->raw, 0);
     GString *esc = g_string_new(NULL);
+    gboolean any = FALSE;
     for (size_t i = 0; i < rec->nfields; i++) {
-        const char *s = rec->field[i];
-        size_t n = rec->len[i];
-        char hash[P2P_HASH_HEX + 1] = "";
-        if (maybe_code(&fs->hm, rec->nfields, i)) {
-            char *code = p2p_text_check(s, n, NULL) == P2P_TEXT_OK
-                         ? p2p_text_client_code(s, n) : g_strndup(s, n);
-            if (code && *code)
-                p2p_key_hash(fs->ctx->key, code, strlen(code), hash);
-            g_free(code);
-            if ((int)i == cf)
-                memcpy(client, hash, sizeof hash);
-            s = hash;
-            n = strlen(hash);
-        }
-        g_string_truncate(esc, 0);
-        p2p_text_append_escaped(esc, s, n);
-        if (i)
+        gboolean code, foreign;
+        field_origin(hm, rec->nfields, i, &code, &foreign);
+        if (shaped && foreign)
+            continue;
+        if (any)
             g_string_append_c(fs->raw, ',');
-        p2p_csv_append_field(fs->raw, esc->str, esc->len);
+        any = TRUE;
+        if (foreign && !code)
+            continue;   /* may be a partner's own column: left empty */
+        char hash[P2P_HASH_HEX + 1];
+        raw_field(fs, esc, rec->field[i], rec->len[i], code, hash);
+        if ((int)i == cf)
+            memcpy(client, hash, sizeof hash);
     }
     g_string_free(esc, TRUE);
 }
 
-/* Keep a bad row in the rejects table and report it. col: canonical column
- * or -1. Returns FALSE only on a database failure. */
-static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
+/* Each reason of the row as a reject_reasons row, and as a diagnostic. */
+static gboolean reject_reasons(FileState *fs, long line, gint64 reject_id)
+{
+    const P2pKind *k = fs->hm.kind;
+    sqlite3_stmt *st = fs->rej_reason;
+    for (guint i = 0; i < p2p_reasons_n(fs->why); i++) {
+        const P2pReason *r = p2p_reason_at(fs->why, i);
+        const char *colname = r->col >= 0 ? k->columns[r->col].name : NULL;
+        const char *text = fs->why->text->str + r->start;
+        sqlite3_bind_int64(st, 1, reject_id);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        sqlite3_bind_text(st, 3, colname, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, r->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, text, (int)r->len, SQLITE_STATIC);
+        if (!step_done(fs, st))
+            return FALSE;
+        char *msg = colname
+            ? g_strdup_printf("%s:%ld: column '%s': %.*s", fs->name, line, colname,
+                              (int)r->len, text)
+            : g_strdup_printf("%s:%ld: %.*s", fs->name, line, (int)r->len, text);
+        diag(fs, P2P_DIAG_ROW, msg);
+        g_free(msg);
+    }
+    return TRUE;
+}
+
+/* Keep a bad row in the rejects table with every reason, and report them.
+ * Returns FALSE only on a database failure. */
+static gboolean reject(FileState *fs, const P2pCsvRecord *rec)
 {
     char client[P2P_HASH_HEX + 1];
     raw_line(fs, rec, client);
@@ -386,16 +453,20 @@ static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
             return TRUE;
         }
     }
-    const char *colname = col >= 0 ? fs->hm.kind->columns[col].name : NULL;
+    /* The row keeps its first reason (and column) too, for simple queries. */
+    const P2pReason *first = p2p_reason_at(fs->why, 0);
+    const char *colname = first->col >= 0 ? fs->hm.kind->columns[first->col].name : NULL;
     sqlite3_stmt *st = fs->rej;
     sqlite3_bind_int64(st, 1, fs->file_id);
     sqlite3_bind_int64(st, 2, rec->line);
     sqlite3_bind_text(st, 3, colname, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, fs->reason->str, (int)fs->reason->len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, fs->why->text->str + first->start, (int)first->len,
+                      SQLITE_STATIC);
     sqlite3_bind_text(st, 5, fs->raw->str, (int)fs->raw->len, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, fs->row->country, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, client[0] ? client : NULL, -1, SQLITE_TRANSIENT);
-    if (!step_done(fs, st))
+    if (!step_done(fs, st)
+        || !reject_reasons(fs, rec->line, sqlite3_last_insert_rowid(fs->ctx->db)))
         return FALSE;
     fs->stats->rejected++;
     char *key = raw_key(fs, rec);
@@ -403,12 +474,17 @@ static gboolean reject(FileState *fs, const P2pCsvRecord *rec, int col)
         g_hash_table_insert(fs->rejected_ids, key, GINT_TO_POINTER((int)rec->line));
     else
         g_free(key);
-    char *msg = colname
-        ? g_strdup_printf("%s:%ld: column '%s': %s", fs->name, rec->line, colname, fs->reason->str)
-        : g_strdup_printf("%s:%ld: %s", fs->name, rec->line, fs->reason->str);
-    diag(fs, P2P_DIAG_ROW, msg);
-    g_free(msg);
     return TRUE;
+}
+
+/* "duplicate encounter_id 'E1' (first on line 2)" as a reason of column c. */
+static void add_duplicate(FileState *fs, int c, long first)
+{
+    GString *t = fs->why->text;
+    g_string_append_printf(t, "duplicate %s ", fs->hm.kind->columns[c].name);
+    p2p_text_append_quoted(t, fs->row->val[c]->str, fs->row->val[c]->len);
+    g_string_append_printf(t, " (first on line %ld)", first);
+    p2p_reasons_add(fs->why, c, "duplicate");
 }
 
 /* A validated integer (canonical: optional '-', then digits). */
@@ -492,11 +568,8 @@ static gboolean upsert(FileState *fs, const P2pCsvRecord *rec)
     gboolean same = same_as_stored(fs);
     sqlite3_reset(fs->sel);
     if (file_id == fs->file_id) {
-        const P2pKind *k = fs->hm.kind;
-        int idc = id_column(k);
-        g_string_append_printf(fs->reason, "duplicate %s '%s' (first on line %ld)",
-                               k->columns[idc].name, fs->row->val[idc]->str, first);
-        return reject(fs, rec, idc);
+        add_duplicate(fs, id_column(fs->hm.kind), first);
+        return reject(fs, rec);
     }
     sqlite3_stmt *st = same ? fs->prov : fs->upd;
     bind_row(fs, st, rec->line);
@@ -520,43 +593,46 @@ static gboolean encounter_erased(FileState *fs, const char *country, const char 
     return exists(fs, fs->erased_enc);
 }
 
-/* Rules that need the database: referrals name an encounter of their
- * country and follow it; participants and segments name a focus group.
- * out skip: the row belongs to an erased client (skipped, not rejected). */
-static gboolean check_links(FileState *fs, int *bad_col, gboolean *skip)
+/* Rules that need the database, on fields that passed their own checks:
+ * referrals name an encounter of their country and follow it; participants
+ * and segments name a focus group. Adds its reasons to fs->why. Returns
+ * FALSE when the row belongs to an erased client (skipped, not rejected). */
+static gboolean check_links(FileState *fs)
 {
     const P2pKind *k = fs->hm.kind;
     P2pRow *r = fs->row;
+    P2pReasons *why = fs->why;
     if (k->id == P2P_KIND_REFERRALS) {
         int ce = p2p_kind_column(k, "encounter_id"), co = p2p_kind_column(k, "outcome_date");
+        if (!r->country || p2p_reasons_about(why, ce))
+            return TRUE;
         sqlite3_bind_text(fs->enc_date, 1, r->country, -1, SQLITE_STATIC);
         sqlite3_bind_text(fs->enc_date, 2, r->val[ce]->str, -1, SQLITE_STATIC);
         char date[11] = "";
         if (sqlite3_step(fs->enc_date) == SQLITE_ROW)
             g_strlcpy(date, (const char *)sqlite3_column_text(fs->enc_date, 0), sizeof date);
         sqlite3_reset(fs->enc_date);
-        if (!date[0] && encounter_erased(fs, r->country, r->val[ce]->str)) {
-            *skip = TRUE;
+        if (!date[0] && encounter_erased(fs, r->country, r->val[ce]->str))
             return FALSE;
-        }
         if (!date[0]) {
-            *bad_col = ce;
-            g_string_append_printf(fs->reason, "no encounter '%s' in %s (in this file set "
-                                   "or the database)", r->val[ce]->str, r->country);
-            return FALSE;
+            g_string_append(why->text, "no encounter ");
+            p2p_text_append_quoted(why->text, r->val[ce]->str, r->val[ce]->len);
+            g_string_append_printf(why->text, " in %s (in this file set or the database)",
+                                   r->country);
+            p2p_reasons_add(why, ce, "no_encounter");
+        } else if (!r->null[co] && !p2p_reasons_about(why, co)
+                   && strcmp(r->val[co]->str, date) < 0) {
+            p2p_reasons_addf(why, co, "outcome_before_encounter",
+                             "outcome date %s is before the encounter (%s)",
+                             r->val[co]->str, date);
         }
-        if (!r->null[co] && strcmp(r->val[co]->str, date) < 0) {
-            *bad_col = co;
-            g_string_append_printf(fs->reason, "outcome date %s is before the encounter (%s)",
-                                   r->val[co]->str, date);
-            return FALSE;
-        }
-    } else if (k->id == P2P_KIND_FG_PARTICIPANTS || k->id == P2P_KIND_FG_SEGMENTS) {
+    } else if ((k->id == P2P_KIND_FG_PARTICIPANTS || k->id == P2P_KIND_FG_SEGMENTS)
+               && !p2p_reasons_about(why, 0)) {
         sqlite3_bind_text(fs->group, 1, r->val[0]->str, -1, SQLITE_STATIC);
         if (!exists(fs, fs->group)) {
-            *bad_col = 0;
-            g_string_append_printf(fs->reason, "no focus group '%s'", r->val[0]->str);
-            return FALSE;
+            g_string_append(why->text, "no focus group ");
+            p2p_text_append_quoted(why->text, r->val[0]->str, r->val[0]->len);
+            p2p_reasons_add(why, 0, "no_focus_group");
         }
     }
     return TRUE;
@@ -586,6 +662,36 @@ static gboolean erased(FileState *fs)
     return exists(fs, fs->erased);
 }
 
+/* Record which of the header's columns are the kind's (the columns of the
+ * file's rejects.raw) and which are not (named, never stored). */
+static gboolean record_header(FileState *fs)
+{
+    const P2pHeaderMap *hm = &fs->hm;
+    GString *kind_cols = g_string_new(NULL), *others = g_string_new(NULL);
+    for (size_t i = 0; i < hm->nfile; i++)
+        if (hm->to_canon[i] >= 0)
+            g_string_append_printf(kind_cols, "%s%s", kind_cols->len ? "," : "",
+                                   hm->kind->columns[hm->to_canon[i]].name);
+    for (guint i = 0; i < hm->unknown->len; i++) {
+        if (i)
+            g_string_append_c(others, ',');
+        p2p_csv_append_field(others, hm->unknown->pdata[i], strlen(hm->unknown->pdata[i]));
+    }
+    sqlite3_stmt *st = NULL;
+    gboolean ok = prepare(fs, &st, "UPDATE source_files SET header = ?2, "
+                          "ignored_columns = ?3 WHERE file_id = ?1");
+    if (ok) {
+        sqlite3_bind_int64(st, 1, fs->file_id);
+        sqlite3_bind_text(st, 2, kind_cols->str, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, others->len ? others->str : NULL, -1, SQLITE_STATIC);
+        ok = step_done(fs, st);
+    }
+    sqlite3_finalize(st);
+    g_string_free(kind_cols, TRUE);
+    g_string_free(others, TRUE);
+    return ok;
+}
+
 static gboolean take_header(FileState *fs, const P2pCsvRecord *rec)
 {
     if (!p2p_header_map(fs->ctx, rec, &fs->hm, &fs->error))
@@ -598,30 +704,38 @@ static gboolean take_header(FileState *fs, const P2pCsvRecord *rec)
         for (guint i = 0; i < fs->hm.unknown->len; i++)
             g_string_append_printf(msg, "%s '%s'", i ? "," : "",
                                    (char *)g_ptr_array_index(fs->hm.unknown, i));
+        g_string_append(msg, " (never stored)");
         diag(fs, P2P_DIAG_WARNING, msg->str);
         g_string_free(msg, TRUE);
     }
-    return prepare_kind(fs);
+    return prepare_kind(fs) && record_header(fs);
 }
 
 /* A duplicate of a row rejected earlier in this file is still a duplicate. */
-static gboolean duplicate_of_rejected(FileState *fs, const P2pCsvRecord *rec,
-                                      int *bad_col)
+static void duplicate_of_rejected(FileState *fs, const P2pCsvRecord *rec)
 {
     if (g_hash_table_size(fs->rejected_ids) == 0)
-        return FALSE;
+        return;
     char *key = raw_key(fs, rec);
     gpointer line;
-    gboolean dup = g_hash_table_lookup_extended(fs->rejected_ids, key, NULL, &line);
+    if (g_hash_table_lookup_extended(fs->rejected_ids, key, NULL, &line))
+        add_duplicate(fs, id_column(fs->hm.kind), GPOINTER_TO_INT(line));
     g_free(key);
-    if (dup) {
-        const P2pKind *k = fs->hm.kind;
-        *bad_col = id_column(k);
-        g_string_append_printf(fs->reason, "duplicate %s '%s' (first on line %d)",
-                               k->columns[*bad_col].name, fs->row->val[*bad_col]->str,
-                               GPOINTER_TO_INT(line));
-    }
-    return dup;
+}
+
+/* A client code that mixes scripts is hashed as written, with a warning:
+ * the first few such lines are named, the rest counted at the end. */
+static void warn_row(FileState *fs, long line)
+{
+    if (!(fs->row->warnings & P2P_ROW_WARN_MIXED_SCRIPTS))
+        return;
+    if (++fs->mixed_scripts > P2P_WARN_MAX)
+        return;
+    char *msg = g_strdup_printf("%s:%ld: column 'client_code': warning: the code mixes "
+                                "%s letters (a look-alike typed by mistake?); it is "
+                                "hashed as written", fs->name, line, fs->row->scripts);
+    diag(fs, P2P_DIAG_ROW, msg);
+    g_free(msg);
 }
 
 /* One row from the reader thread, validated there; here the rules that
@@ -630,17 +744,18 @@ static gboolean take_item(FileState *fs, P2pRowItem *it)
 {
     const P2pKind *k = fs->hm.kind;
     const P2pCsvRecord *rec = &it->rec;
-    int bad_col = it->bad_col;
-    gboolean skip = FALSE;
     fs->row = &it->row;
-    fs->reason = it->reason;
+    fs->why = &it->why;
     fs->stats->rows++;
-    gboolean ok = it->ok && check_links(fs, &bad_col, &skip)
-                  && !duplicate_of_rejected(fs, rec, &bad_col);
-    if (skip) {
-        fs->stats->skipped++;
-        return TRUE;
+    if (rec->nfields == fs->hm.nfile) {
+        if (!check_links(fs)) {
+            fs->stats->skipped++;
+            return TRUE;
+        }
+        duplicate_of_rejected(fs, rec);
+        warn_row(fs, rec->line);
     }
+    gboolean ok = p2p_reasons_n(fs->why) == 0;
     if (k->id == P2P_KIND_FG_SEGMENTS) {
         if (!ok) {
             char *key = raw_key(fs, rec);   /* group \037 segment \037 coder \037 code */
@@ -649,18 +764,19 @@ static gboolean take_item(FileState *fs, P2pRowItem *it)
                 p2p_segments_taint(fs->segments, parts[0], parts[2]);
             g_strfreev(parts);
             g_free(key);
-            return reject(fs, rec, bad_col);
+            return reject(fs, rec);
         }
-        if (!p2p_segments_check_dup(fs->segments, fs->row, rec->line, fs->reason)) {
+        if (!p2p_segments_check_dup(fs->segments, fs->row, rec->line, fs->why->text)) {
+            p2p_reasons_add(fs->why, 1, "duplicate");
             p2p_segments_taint(fs->segments, fs->row->val[0]->str, fs->row->val[3]->str);
-            return reject(fs, rec, 1);
+            return reject(fs, rec);
         }
         warn_codebook(fs, rec->line);
         p2p_segments_add(fs->segments, fs->row, rec->line);
         return TRUE;
     }
     if (!ok)
-        return reject(fs, rec, bad_col);
+        return reject(fs, rec);
     if (erased(fs)) {
         fs->stats->skipped++;
         return TRUE;
@@ -806,6 +922,13 @@ static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
         g_propagate_error(error, e);
         prefix_file(error, fs->name);
         return FALSE;
+    }
+    if (fs->mixed_scripts > P2P_WARN_MAX) {
+        char *m = g_strdup_printf("%s: warning: %" G_GINT64_FORMAT " more client codes "
+                                  "mix scripts (not listed)", fs->name,
+                                  fs->mixed_scripts - P2P_WARN_MAX);
+        diag(fs, P2P_DIAG_WARNING, m);
+        g_free(m);
     }
     if (fs->hm.kind && fs->hm.kind->id == P2P_KIND_FG_SEGMENTS) {
         GPtrArray *msgs = g_ptr_array_new_with_free_func(g_free);

@@ -39,17 +39,17 @@ struct P2pRowReader {
 static void item_init(P2pRowItem *it)
 {
     p2p_row_init(&it->row);
-    it->reason = g_string_new(NULL);
+    p2p_reasons_init(&it->why);
     it->buf = g_string_sized_new(256);
     it->ptrs = g_ptr_array_new();
 }
 
 static void item_clear(P2pRowItem *it)
 {
-    if (!it->reason)
+    if (!it->buf)
         return;   /* never used */
     p2p_row_clear(&it->row);
-    g_string_free(it->reason, TRUE);
+    p2p_reasons_clear(&it->why);
     g_string_free(it->buf, TRUE);
     g_ptr_array_free(it->ptrs, TRUE);
     g_free(it->offs);
@@ -59,7 +59,7 @@ static void item_clear(P2pRowItem *it)
 /* Copy a record into an item, which then holds its own view of it. */
 static void item_copy(P2pRowItem *it, const P2pCsvRecord *rec)
 {
-    if (!it->reason)
+    if (!it->buf)
         item_init(it);
     if (rec->nfields > it->cap) {
         it->cap = rec->nfields;
@@ -82,9 +82,8 @@ static void item_copy(P2pRowItem *it, const P2pCsvRecord *rec)
     it->rec = (P2pCsvRecord){.nfields = rec->nfields,
                              .field = (const char *const *)it->ptrs->pdata,
                              .len = it->lens, .line = rec->line};
-    g_string_truncate(it->reason, 0);
+    p2p_reasons_reset(&it->why);
     it->ok = TRUE;
-    it->bad_col = -1;
 }
 
 static void send(P2pRowReader *r, gboolean end)
@@ -110,7 +109,7 @@ static gboolean on_record(const P2pCsvRecord *rec, void *data)
         if (!it->ok)
             return FALSE;   /* the caller reports it; no row can be read */
     } else {
-        it->ok = p2p_row_validate(r->ctx, &r->hm, rec, &it->row, &it->bad_col, it->reason);
+        it->ok = p2p_row_validate(r->ctx, &r->hm, rec, &it->row, &it->why);
     }
     if (r->fill->n == BATCH_ROWS)
         send(r, FALSE);

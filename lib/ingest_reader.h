@@ -14,8 +14,7 @@ typedef struct {
     P2pCsvRecord rec;       /* fields as read (a view into buf) */
     P2pRow row;             /* canonical values, when ok */
     gboolean ok;            /* p2p_row_validate passed (header: it matched) */
-    int bad_col;            /* when !ok: canonical column, or -1 */
-    GString *reason;        /* when !ok: why; callers may append to it */
+    P2pReasons why;         /* when !ok: every reason; callers may add more */
     GString *buf;           /* storage of the fields */
     size_t *offs, *lens;    /* field offsets and lengths (g_malloc'd) */
     GPtrArray *ptrs;        /* field pointers for rec.field */

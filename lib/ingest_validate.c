@@ -1,11 +1,60 @@
 /* ingest_validate.c: checking and normalising one row's fields against the
  * kind table (contract "Inputs" and "Ingest rules"). */
 #define _XOPEN_SOURCE 700  /* strptime */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "ingest_internal.h"
+#include <sodium.h>
 #include "text.h"
+
+void p2p_reasons_init(P2pReasons *r)
+{
+    r->items = g_array_new(FALSE, FALSE, sizeof(P2pReason));
+    r->text = g_string_new(NULL);
+    r->open = 0;
+}
+
+void p2p_reasons_clear(P2pReasons *r)
+{
+    if (r->items)
+        g_array_free(r->items, TRUE);
+    if (r->text)
+        g_string_free(r->text, TRUE);
+    memset(r, 0, sizeof *r);
+}
+
+void p2p_reasons_reset(P2pReasons *r)
+{
+    g_array_set_size(r->items, 0);
+    g_string_truncate(r->text, 0);
+    r->open = 0;
+}
+
+void p2p_reasons_add(P2pReasons *r, int col, const char *code)
+{
+    P2pReason it = {col, code, r->open, r->text->len - r->open};
+    g_array_append_val(r->items, it);
+    r->open = r->text->len;
+}
+
+void p2p_reasons_addf(P2pReasons *r, int col, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_string_append_vprintf(r->text, fmt, ap);
+    va_end(ap);
+    p2p_reasons_add(r, col, code);
+}
+
+gboolean p2p_reasons_about(const P2pReasons *r, int col)
+{
+    for (guint i = 0; i < r->items->len; i++)
+        if (p2p_reason_at(r, i)->col == col)
+            return TRUE;
+    return FALSE;
+}
 
 void p2p_row_init(P2pRow *row)
 {
@@ -22,19 +71,9 @@ void p2p_row_clear(P2pRow *row)
     memset(row, 0, sizeof *row);
 }
 
-/* A value in a diagnostic, on one line: line breaks written \n and \r. */
 static void quoted(GString *reason, const char *s, size_t len)
 {
-    g_string_append_c(reason, '\'');
-    gsize from = reason->len;
-    p2p_text_append_escaped(reason, s, len);
-    for (gsize i = from; i < reason->len; i++)
-        if (reason->str[i] == '\n' || reason->str[i] == '\r') {
-            char e = reason->str[i] == '\n' ? 'n' : 'r';
-            reason->str[i] = '\\';
-            g_string_insert_c(reason, (gssize)++i, e);
-        }
-    g_string_append_c(reason, '\'');
+    p2p_text_append_quoted(reason, s, len);
 }
 
 static void expected_list(GString *reason, const char *const *values)
@@ -69,24 +108,24 @@ static void recode(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     }
 }
 
-static gboolean check_enum(const char *const *values, const char *s, size_t len,
+static const char *check_enum(const char *const *values, const char *s, size_t len,
                            GString *out, GString *reason, const char *what)
 {
     const char *v = match_enum(values, s, len);
     if (v) {
         g_string_append(out, v);
-        return TRUE;
+        return NULL;
     }
     g_string_append_printf(reason, "invalid %s ", what);
     quoted(reason, s, len);
     expected_list(reason, values);
-    return FALSE;
+    return "invalid_value";
 }
 
 /* A list: items trimmed, recoded and matched like enumerated values, then
  * written once each in the kind table's order, so the same set of items is
  * the same value however a partner ordered it. Empty items are dropped. */
-static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
+static const char *check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
                            const P2pColumn *col, const char *s, size_t len,
                            GString *out, GString *reason)
 {
@@ -104,7 +143,7 @@ static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
                 g_string_append(reason, "invalid item ");
                 quoted(reason, item, n);
                 expected_list(reason, col->values);
-                return FALSE;
+                return "invalid_item";
             }
             int k = 0;
             while (col->values[k] != v)
@@ -119,7 +158,7 @@ static gboolean check_list(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
                 g_string_append_c(out, ';');
             g_string_append(out, col->values[k]);
         }
-    return TRUE;
+    return NULL;
 }
 
 /* A decimal integer with an optional sign, nothing else, at most 18
@@ -157,14 +196,14 @@ static void append_int(GString *out, gint64 v)
     g_string_append_len(out, p, (gssize)(buf + sizeof buf - p));
 }
 
-static gboolean check_int(const P2pColumn *col, const char *s, size_t len,
+static const char *check_int(const P2pColumn *col, const char *s, size_t len,
                           GString *out, GString *reason)
 {
     gint64 v;
     if (!parse_int(s, len, &v)) {
         g_string_append(reason, "invalid integer ");
         quoted(reason, s, len);
-        return FALSE;
+        return "invalid_integer";
     }
     if (v < col->min || (col->max && v > col->max)) {
         g_string_append_printf(reason, "value %" G_GINT64_FORMAT " out of range ", v);
@@ -176,13 +215,13 @@ static gboolean check_int(const P2pColumn *col, const char *s, size_t len,
         else
             g_string_append_printf(reason, "(%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")",
                                    col->min, col->max);
-        return FALSE;
+        return "out_of_range";
     }
     append_int(out, v);
-    return TRUE;
+    return NULL;
 }
 
-static gboolean check_year(const P2pColumn *col, const char *s, size_t len,
+static const char *check_year(const P2pColumn *col, const char *s, size_t len,
                            GString *out, GString *reason)
 {
     gboolean digits = len == 4;
@@ -192,21 +231,22 @@ static gboolean check_year(const P2pColumn *col, const char *s, size_t len,
         g_string_append(reason, "invalid year ");
         quoted(reason, s, len);
         g_string_append(reason, " (expected 4 digits)");
-        return FALSE;
+        return "invalid_year";
     }
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     if (y < col->min) {
         g_string_append_printf(reason, "year %d before %" G_GINT64_FORMAT, y, col->min);
-        return FALSE;
+        return "out_of_range";
     }
     g_string_append_len(out, s, 4);
-    return TRUE;
+    return NULL;
 }
 
 /* A date in the mapping's format (default YYYY-MM-DD), a real calendar day,
- * not after today; out is YYYY-MM-DD. */
-static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t len,
-                           GString *out, GString *reason)
+ * from P2P_DATE_MIN to today; out is YYYY-MM-DD. Returns NULL or the
+ * reason's code (its wording appended to reason). */
+static const char *check_date(const P2pIngestContext *ctx, const char *s, size_t len,
+                              GString *out, GString *reason)
 {
     const char *fmt = ctx->map && ctx->map->date_format ? ctx->map->date_format
                                                         : "%Y-%m-%d";
@@ -236,7 +276,7 @@ static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t le
         quoted(reason, s, len);
         g_string_append_printf(reason, " (expected %s)", hint);
         g_free(hint);
-        return FALSE;
+        return "invalid_date";
     }
     char iso[11] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10),
                     (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
@@ -244,22 +284,63 @@ static gboolean check_date(const P2pIngestContext *ctx, const char *s, size_t le
                     (char)('0' + d / 10), (char)('0' + d % 10), 0};
     if (strcmp(iso, ctx->today) > 0) {
         g_string_append_printf(reason, "date %s is after today (%s)", iso, ctx->today);
-        return FALSE;
+        return "date_out_of_range";
+    }
+    /* A year mistyped as 1020 would stretch the trend over 12,000 empty
+     * months: the study's data begin long after P2P_DATE_MIN. */
+    if (strcmp(iso, P2P_DATE_MIN) < 0) {
+        g_string_append_printf(reason, "date %s is before " P2P_DATE_MIN, iso);
+        return "date_out_of_range";
     }
     g_string_append(out, iso);
-    return TRUE;
+    return NULL;
 }
 
-static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
-                            int c, const char *raw, size_t rawlen, P2pRow *row,
-                            GString *reason)
+/* Text and ids: taken as written (ids trimmed), stored in NFC. */
+static void take_text(const char *s, size_t len, GString *out)
+{
+    if (p2p_text_is_ascii(s, len)) {
+        g_string_append_len(out, s, (gssize)len);
+        return;
+    }
+    char *n = p2p_text_nfc(s, len);
+    g_string_append(out, n);
+    g_free(n);
+}
+
+/* A client code: normalised, then only its keyed hash is kept. A code
+ * typed with look-alike letters of another script is kept (it may be the
+ * partner's real code) but the row carries a warning. */
+static void take_client(const P2pIngestContext *ctx, int c, const char *s,
+                        size_t len, P2pRow *row)
+{
+    char *code = p2p_text_client_code(s, len);
+    if (!code) {            /* only white space or invisible characters */
+        row->null[c] = TRUE;
+        return;
+    }
+    if (!p2p_text_is_ascii(code, strlen(code))
+        && p2p_text_mixed_scripts(code, row->scripts))
+        row->warnings |= P2P_ROW_WARN_MIXED_SCRIPTS;
+    p2p_key_hash(ctx->key, code, strlen(code), row->client);
+    sodium_memzero(code, strlen(code));
+    g_free(code);
+    g_string_append(row->val[c], row->client);
+}
+
+/* Check and normalise one field into row->val[c]. Returns NULL, or the
+ * reason's code with its wording appended to reason. */
+static const char *check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
+                               int c, const char *raw, size_t rawlen, P2pRow *row,
+                               GString *reason)
 {
     const P2pColumn *col = &hm->kind->columns[c];
     GString *out = row->val[c];
     P2pTextError te = p2p_text_check(raw, rawlen, NULL);
     if (te != P2P_TEXT_OK) {
         g_string_append(reason, p2p_text_error_str(te));
-        return FALSE;
+        return te == P2P_TEXT_TOO_LONG ? "too_long"
+             : te == P2P_TEXT_CONTROL ? "control_character" : "invalid_utf8";
     }
     size_t st, len = p2p_text_trim(raw, rawlen, &st);
     const char *s = raw + st;
@@ -279,87 +360,65 @@ static gboolean check_field(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
             g_string_append(out, col->missing);
         if (col->required) {
             g_string_append(reason, "required value missing");
-            return FALSE;
+            return "required";
         }
-        return TRUE;
+        return NULL;
     }
     switch (col->type) {
     case P2P_COL_TEXT:
-    case P2P_COL_ID: {
-        if (p2p_text_is_ascii(s, len)) {
-            g_string_append_len(out, s, (gssize)len);
-            return TRUE;
-        }
-        char *n = p2p_text_nfc(s, len);
-        g_string_append(out, n);
-        g_free(n);
-        return TRUE;
-    }
-    case P2P_COL_CLIENT: {
-        char *code = p2p_text_client_code(s, len);
-        if (!code) {            /* only white space (a no-break space): anonymous */
-            row->null[c] = TRUE;
-            return TRUE;
-        }
-        p2p_key_hash(ctx->key, code, strlen(code), row->client);
-        g_string_append(out, row->client);
-        g_free(code);
-        return TRUE;
-    }
-    case P2P_COL_COUNTRY: {
+    case P2P_COL_ID:
+        take_text(s, len, out);
+        return NULL;
+    case P2P_COL_CLIENT:
+        take_client(ctx, c, s, len, row);
+        return NULL;
+    case P2P_COL_COUNTRY:
         row->country = p2p_country_canonical(s, len);
         if (!row->country) {
             g_string_append(reason, "invalid country ");
             quoted(reason, s, len);
             g_string_append(reason, " (expected PT, GR, PL, LT, BE, FR, NL, HU)");
-            return FALSE;
+            return "invalid_country";
         }
         g_string_append(out, row->country);
-        return TRUE;
-    }
+        return NULL;
     case P2P_COL_ENUM: return check_enum(col->values, s, len, out, reason, "value");
-    case P2P_COL_LIST:
-        if (!check_list(ctx, hm, col, s, len, out, reason))
-            return FALSE;
+    case P2P_COL_LIST: {
+        const char *bad = check_list(ctx, hm, col, s, len, out, reason);
         row->null[c] = out->len == 0;   /* only separators: missing */
-        return TRUE;
+        return bad;
+    }
     case P2P_COL_INT: return check_int(col, s, len, out, reason);
     case P2P_COL_YEAR: return check_year(col, s, len, out, reason);
     case P2P_COL_DATE: return check_date(ctx, s, len, out, reason);
     }
-    return TRUE;
+    return NULL;
 }
 
-/* Rules across fields of an encounter (birth year, age at first use). */
-static gboolean check_encounter(const P2pHeaderMap *hm, P2pRow *row, int *bad_col,
-                                GString *reason)
+/* Rules across fields of an encounter (birth year, age at first use), on
+ * the fields that passed their own checks. */
+static void check_encounter(const P2pHeaderMap *hm, P2pRow *row, P2pReasons *why)
 {
     const P2pKind *k = hm->kind;
     int cd = p2p_kind_column(k, "date"), cb = p2p_kind_column(k, "birth_year");
     int ca = p2p_kind_column(k, "age_first_use");
-    int year = atoi(row->val[cd]->str);
-    if (!row->null[cb]) {
-        int by = atoi(row->val[cb]->str);
-        if (by > year) {
-            *bad_col = cb;
-            g_string_append_printf(reason, "birth year %d is after the encounter year %d",
-                                   by, year);
-            return FALSE;
-        }
-        if (!row->null[ca] && atoi(row->val[ca]->str) > year - by) {
-            *bad_col = ca;
-            g_string_append_printf(reason,
-                "age at first use %s is more than the age at the encounter (%d)",
-                row->val[ca]->str, year - by);
-            return FALSE;
-        }
+    if (p2p_reasons_about(why, cd) || p2p_reasons_about(why, cb) || row->null[cb])
+        return;
+    int year = atoi(row->val[cd]->str), by = atoi(row->val[cb]->str);
+    if (by > year) {
+        p2p_reasons_addf(why, cb, "birth_after_encounter",
+                         "birth year %d is after the encounter year %d", by, year);
+        return;
     }
-    return TRUE;
+    if (!p2p_reasons_about(why, ca) && !row->null[ca]
+        && atoi(row->val[ca]->str) > year - by)
+        p2p_reasons_addf(why, ca, "first_use_after_age",
+                         "age at first use %s is more than the age at the encounter (%d)",
+                         row->val[ca]->str, year - by);
 }
 
 gboolean p2p_row_validate(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
-                          const P2pCsvRecord *rec, P2pRow *row, int *bad_col,
-                          GString *reason)
+                          const P2pCsvRecord *rec, P2pRow *row, P2pReasons *why)
 {
     const P2pKind *k = hm->kind;
     for (size_t c = 0; c < k->ncolumns; c++) {
@@ -368,22 +427,23 @@ gboolean p2p_row_validate(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     }
     row->client[0] = '\0';
     row->country = NULL;
-    *bad_col = -1;
+    row->warnings = 0;
+    p2p_reasons_reset(why);
     if (rec->nfields != hm->nfile) {
-        g_string_append_printf(reason, "row has %zu field%s, header has %zu",
-                               rec->nfields, rec->nfields == 1 ? "" : "s", hm->nfile);
+        p2p_reasons_addf(why, -1, "field_count", "row has %zu field%s, header has %zu",
+                         rec->nfields, rec->nfields == 1 ? "" : "s", hm->nfile);
         return FALSE;
     }
-    /* Fields in the file's order, so the first problem reported is the
-     * leftmost one, as an editor shows the line. */
+    /* Every field, in the file's order, so the problems are reported from
+     * left to right, as an editor shows the line. */
     for (size_t i = 0; i < rec->nfields; i++) {
         int c = hm->to_canon[i];
         if (c < 0)
             continue;
-        if (!check_field(ctx, hm, c, rec->field[i], rec->len[i], row, reason)) {
-            *bad_col = c;
-            return FALSE;
-        }
+        const char *code = check_field(ctx, hm, c, rec->field[i], rec->len[i], row,
+                                       why->text);
+        if (code)
+            p2p_reasons_add(why, c, code);
     }
     for (size_t c = 0; c < k->ncolumns; c++) {
         if (hm->from_file[c] >= 0)
@@ -393,6 +453,6 @@ gboolean p2p_row_validate(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
             g_string_append(row->val[c], k->columns[c].missing);
     }
     if (k->id == P2P_KIND_ENCOUNTERS)
-        return check_encounter(hm, row, bad_col, reason);
-    return TRUE;
+        check_encounter(hm, row, why);
+    return p2p_reasons_n(why) == 0;
 }

@@ -17,6 +17,9 @@ typedef enum {
     P2P_COL_CLIENT,   /* client code: normalised, then keyed hash */
 } P2pColType;
 
+/* The earliest date any date column may hold (contract "Inputs"). */
+#define P2P_DATE_MIN "1990-01-01"
+
 typedef struct {
     const char *name;            /* canonical column name */
     P2pColType type;

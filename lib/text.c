@@ -2,6 +2,9 @@
 #include "text.h"
 
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/uspoof.h>
 
 gboolean p2p_text_is_ascii(const char *s, size_t len)
 {
@@ -119,26 +122,134 @@ static size_t trim_unicode(const char *s, size_t len, size_t *start)
     return (size_t)(b - a);
 }
 
+/* s without its default-ignorable code points (invisible: zero-width
+ * space and joiners, BOM, soft hyphen, variation selectors). */
+static char *drop_ignorables(const char *s, size_t len)
+{
+    GString *out = g_string_sized_new(len);
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (!u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, FALSE);
+}
+
 char *p2p_text_client_code(const char *s, size_t len)
 {
     size_t start;
-    size_t n = p2p_text_is_ascii(s, len) ? p2p_text_trim(s, len, &start)
-                                         : trim_unicode(s, len, &start);
-    if (n == 0)
-        return NULL;
-    s += start;
-    if (p2p_text_is_ascii(s, n)) {
+    if (p2p_text_is_ascii(s, len)) {
+        size_t n = p2p_text_trim(s, len, &start);
+        if (n == 0)
+            return NULL;
         char *r = g_malloc(n + 1);
         for (size_t i = 0; i < n; i++)
-            r[i] = g_ascii_toupper(s[i]);
+            r[i] = g_ascii_toupper(s[start + i]);
         r[n] = '\0';
         return r;
     }
-    char *nfc = g_utf8_normalize(s, (gssize)n, G_NORMALIZE_NFC);
-    char *up = g_utf8_strup(nfc, -1);
-    g_free(nfc);
+    char *visible = drop_ignorables(s, len);
+    char *nfkc = g_utf8_normalize(visible, -1, G_NORMALIZE_NFKC);
+    g_free(visible);
+    size_t n = trim_unicode(nfkc, strlen(nfkc), &start);
+    char *up = n ? g_utf8_strup(nfkc + start, (gssize)n) : NULL;
+    g_free(nfkc);
+    if (!up)
+        return NULL;
     /* Upper-casing can decompose (e.g. ŉ): normalise once more. */
-    char *r = g_utf8_normalize(up, -1, G_NORMALIZE_NFC);
+    char *r = g_utf8_normalize(up, -1, G_NORMALIZE_NFKC);
     g_free(up);
     return r;
+}
+
+gboolean p2p_text_mixed_scripts(const char *s, char *scripts)
+{
+    UScriptCode first = USCRIPT_COMMON;
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        UErrorCode err = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript((UChar32)g_utf8_get_char(p), &err);
+        if (U_FAILURE(err) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED
+            || sc == USCRIPT_UNKNOWN)
+            continue;
+        if (first == USCRIPT_COMMON) {
+            first = sc;
+        } else if (sc != first) {
+            if (scripts)
+                g_snprintf(scripts, 64, "%s and %s", uscript_getName(first),
+                           uscript_getName(sc));
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* ICU's confusable-skeleton checker (Unicode TR 39), made once: const use
+ * from several threads is safe. NULL if ICU could not set it up. */
+static const USpoofChecker *spoof_checker(void)
+{
+    static gsize once;
+    static USpoofChecker *sc;
+    if (g_once_init_enter(&once)) {
+        UErrorCode err = U_ZERO_ERROR;
+        sc = uspoof_open(&err);
+        if (U_FAILURE(err))
+            sc = NULL;
+        g_once_init_leave(&once, 1);
+    }
+    return sc;
+}
+
+/* Does valid UTF-8 s (not plain ASCII) pass for ASCII: is its confusable
+ * skeleton ASCII, or does it hide an invisible character? */
+static gboolean passes_for_ascii(const char *s, size_t len)
+{
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
+        if (u_hasBinaryProperty((UChar32)g_utf8_get_char(p),
+                                UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            return TRUE;
+    const USpoofChecker *sc = spoof_checker();
+    if (!sc || len > 1024)
+        return FALSE;
+    char skel[4096];
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t n = uspoof_getSkeletonUTF8(sc, 0, s, (int32_t)len, skel, sizeof skel, &err);
+    return U_SUCCESS(err) && p2p_text_is_ascii(skel, (size_t)n);
+}
+
+void p2p_text_append_quoted(GString *out, const char *s, size_t len)
+{
+    /* A value is quoted to be recognised, not reproduced: a long one is cut
+     * (at a character boundary) so a stray 64 KiB field cannot flood a log. */
+    gboolean cut = len > P2P_QUOTE_MAX;
+    if (cut) {
+        len = P2P_QUOTE_MAX;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    g_string_append_c(out, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n' || s[i] == '\r') {
+            g_string_append(out, s[i] == '\n' ? "\\n" : "\\r");
+            continue;
+        }
+        size_t j = i;
+        while (j < len && s[j] != '\n' && s[j] != '\r')
+            j++;
+        p2p_text_append_escaped(out, s + i, j - i);
+        i = j - 1;
+    }
+    g_string_append(out, cut ? "\xE2\x80\xA6'" : "'");
+    if (p2p_text_is_ascii(s, len) || !g_utf8_validate_len(s, len, NULL)
+        || !passes_for_ascii(s, len))
+        return;
+    g_string_append(out, " (");
+    gboolean first = TRUE;
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x80)
+            continue;
+        g_string_append_printf(out, "%sU+%04X", first ? "" : " ", c);
+        first = FALSE;
+    }
+    g_string_append_c(out, ')');
 }

@@ -36,9 +36,29 @@ size_t p2p_text_trim(const char *s, size_t len, size_t *start);
  * as \xNN so rejected text can be stored and printed safely. */
 void p2p_text_append_escaped(GString *out, const char *s, size_t len);
 
-/* Normalised client code: NFC, surrounding white space trimmed (Unicode's,
- * no-break space included), Unicode upper case. NULL when the trimmed code
- * is empty. s must be valid UTF-8. Caller g_frees. */
+/* Normalised client code (contract "Ingest rules"): default-ignorable
+ * characters (zero-width space, BOM, soft hyphen...) removed, Unicode NFKC
+ * (full-width letters and ligatures become plain ones), surrounding white
+ * space trimmed (Unicode's, no-break space included), Unicode upper case.
+ * NULL when nothing is left. s must be valid UTF-8. Caller g_frees. */
 char *p2p_text_client_code(const char *s, size_t len);
+
+/* TRUE when the letters of s (valid UTF-8) come from more than one script,
+ * Common and Inherited (digits, punctuation, combining marks) aside: a code
+ * typed with a Cyrillic or Greek look-alike in a Latin one. out scripts:
+ * when TRUE, the two first scripts' names, "Latin and Cyrillic" (static
+ * parts in a buffer of at least 64 bytes; may be NULL). */
+gboolean p2p_text_mixed_scripts(const char *s, char *scripts);
+
+/* Append s[0..len) to out as a diagnostic quotes a value: in single quotes,
+ * on one line (\n, \r), bytes that are not UTF-8 as \xNN, and when the
+ * value passes for ASCII text without being it (Cyrillic РТ for PT,
+ * full-width letters, invisible characters) the code points of its non-ASCII
+ * characters after it: 'РТ' (U+0420 U+0422). Values over P2P_QUOTE_MAX
+ * bytes are cut there. */
+void p2p_text_append_quoted(GString *out, const char *s, size_t len);
+
+/* Bytes of a value a diagnostic quotes at most; a longer one ends in "…". */
+#define P2P_QUOTE_MAX 80
 
 #endif

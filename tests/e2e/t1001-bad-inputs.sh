@@ -13,7 +13,8 @@
 # case needs loaded, e.g. _encounters.csv; they load first by kind).
 # Each case runs in a fresh database NAME.db. Every row diagnostic
 # "FILE:LINE: column 'C': REASON" (not a warning) of a file that loaded must
-# be a rejects row (LINE, C, REASON) of that file, in that order.
+# be a reason (LINE, C, REASON) of a rejects row of that file, in that order
+# (reject_reasons: one row a reason; the diagnostics of one line are one reject).
 . "$(dirname "$0")/lib.sh"
 
 cp "$BAD"/* .
@@ -56,11 +57,13 @@ while IFS="$tab" read -r file code loaded errs; do
         sed -n "s|^$file:\\([0-9]*\\): column '\\([^']*\\)': \\(.*\\)\$|\\1\|\\2\|\\3|p
                 s|^$file:\\([0-9]*\\): \\(row has .*\\)\$|\\1\|\|\\2|p" "$n.experr" |
             grep -v '^[0-9]*|[^|]*|warning: ' >"$n.exprej"
-        DB=$db q "SELECT r.line, coalesce(r.column_name, ''), r.reason FROM rejects r
+        # Every reason of every reject, in the order reported.
+        DB=$db q "SELECT r.line, coalesce(x.column_name, ''), x.reason FROM rejects r
+                  JOIN reject_reasons x USING (reject_id)
                   JOIN source_files s USING (file_id) WHERE s.path = '$file'
-                  ORDER BY r.reject_id" >"$n.rej"
+                  ORDER BY r.reject_id, x.seq" >"$n.rej"
         t_cmp "$file: rejects table" "$n.exprej" "$n.rej"
-        t_eq "$file: source_files counts the rejects" "$(wc -l <"$n.exprej" | tr -d ' ')" \
+        t_eq "$file: source_files counts the rejects" "$(cut -d'|' -f1 "$n.exprej" | uniq | wc -l | tr -d ' ')" \
             "$(DB=$db q "SELECT rejected FROM source_files WHERE path = '$file'")"
     else
         # Refused (or --strict): nothing of the file, not even its rejects.
@@ -91,7 +94,7 @@ t_eq "rejects.raw holds the hash in place of the code" \
 t_eq "no raw client code in the rejects" 0 \
     "$(DB=client-code-invalid-utf8.db q "SELECT count(*) FROM rejects WHERE raw LIKE '%XY%'")"
 raw=$(DB=long-field.db q "SELECT length(raw), substr(raw, 1, 30) FROM rejects")
-t_eq "the 1 MB field is kept whole in rejects.raw" "1048601|E2,2020-01-10,PT,W1,peer,xxxxx" "$raw"
+t_eq "the 1 MB field is kept cut to its first 64 KiB in rejects.raw" "65561|E2,2020-01-10,PT,W1,peer,xxxxx" "$raw"
 t_eq "windows-1252 converted: accents, curly quotes, a quoted CRLF" "E1|Setúbal
 E2|“Porto”
 norte" "$(DB=encoding-windows-1252.db q "SELECT encounter_id, replace(site, char(13), '') FROM encounters ORDER BY encounter_id")"
@@ -124,4 +127,20 @@ t_eq "a duplicate coding keeps the pair out: only JB's row" "JB|S1|trust" \
     "$(DB=segment-duplicate-coding.db q "SELECT coder, segment_id, code FROM fg_segments")"
 t_eq "the pair's other rows are counted skipped" "1|1|2" \
     "$(DB=segment-duplicate-coding.db q "SELECT inserted, rejected, skipped FROM source_files WHERE kind = 'fg_segments'")"
+# A column that is not the kind's is never stored, not even in rejects.
+t_eq "no note of a partner's own column anywhere in the database" 0 \
+    "$(sqlite3 unknown-columns-reject.db .dump | grep -c -e 'first visit' -e 'tel 9' -e Maria -e Joao)"
+t_eq "an aligned reject keeps the kind's columns only, named by source_files.header" \
+    "encounter_id,date,country,worker_id,worker_type,client_code|E2,2020-31-01,PT,W1,peer,$(DB=unknown-columns-reject.db q "SELECT client_code FROM rejects WHERE line = 3")" \
+    "$(DB=unknown-columns-reject.db q "SELECT s.header, r.raw FROM rejects r JOIN source_files s USING (file_id) WHERE line = 3" | tr -d '\n')"
+t_eq "a misaligned reject leaves empty each field a foreign column may have shifted into" \
+    "E3,2020-01-10,PT,,,W1" \
+    "$(DB=unknown-columns-reject.db q "SELECT substr(raw, 1, 21) FROM rejects WHERE line = 4")"
+t_eq "... and the ignored column is named" "notes" \
+    "$(DB=unknown-columns-reject.db q "SELECT ignored_columns FROM source_files")"
+t_eq "a row with three bad fields is one reject with three reasons, each with its code" \
+    "3|date:invalid_date worker_type:invalid_value sex:invalid_value" \
+    "$(DB=every-reason.db q "SELECT count(*), group_concat(column_name || ':' || code, ' ') FROM (SELECT x.* FROM reject_reasons x JOIN rejects r USING (reject_id) WHERE r.line = 3 ORDER BY seq)")"
+t_eq "the reject row itself keeps the first reason" "date|invalid date '2020-13-01' (expected YYYY-MM-DD)" \
+    "$(DB=every-reason.db q "SELECT column_name, reason FROM rejects WHERE line = 3")"
 t_done

@@ -84,7 +84,7 @@ t_ok "--kind fg_segments on a header that also fits focus_groups" \
     ingest --db study.db --kind fg_segments ambiguous.csv
 t_eq "read as fg_segments" "ambiguous.csv: fg_segments: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 0 skipped, 0 removed" "$(cat t_out)"
 t_eq "its other columns ignored with one warning" \
-    "p2p-ingest: ambiguous.csv: warning: ignoring unknown columns 'country', 'date'" "$(cat t_err)"
+    "p2p-ingest: ambiguous.csv: warning: ignoring unknown columns 'country', 'date' (never stored)" "$(cat t_err)"
 t_eq "the uncoded segment stored with an empty code" "FG-PT-01|S9|CK|" \
     "$(q "SELECT group_id, segment_id, coder, code FROM fg_segments WHERE coder = 'CK'")"
 
@@ -165,7 +165,7 @@ t_eq "row diagnostics from standard input name '-'" "-:3: column 'code': duplica
 t_ok "be-export.csv loads with its mapping" ingest --db map.db --map be-mapping.ini be-export.csv
 t_eq "summary" "be-export.csv: encounters: 2 inserted, 0 updated, 0 unchanged, 2 rejected, 0 skipped" "$(cat t_out)"
 cat >expected <<'EOF'
-p2p-ingest: be-export.csv: warning: ignoring unknown column 'Remarques'
+p2p-ingest: be-export.csv: warning: ignoring unknown column 'Remarques' (never stored)
 be-export.csv:4: column 'date': invalid date '30/02/2020' (expected DD/MM/YYYY)
 be-export.csv:5: column 'sex': invalid value 'X' (expected female, male, other, unknown)
 EOF
@@ -177,8 +177,8 @@ BE|BE-2|2020-02-29|Bruxelles|BE-W2|professional|male|" \
 t_eq "source_files records the mapping" "be-mapping.ini" "$(DB=map.db q "SELECT mapping FROM source_files")"
 t_eq "'élo12' (converted) and 'ÉLO12' hash the same, also in rejects" "1" \
     "$(DB=map.db q "SELECT count(DISTINCT client_code) FROM (SELECT client_code FROM encounters WHERE client_code IS NOT NULL UNION ALL SELECT client_code FROM rejects WHERE client_code IS NOT NULL)")"
-t_eq "the reject's raw is UTF-8, the code replaced by its hash" \
-    "BE-4;04/02/2020;Belgique;Namur;BE-W2;professionnel;$(DB=map.db q "SELECT client_code FROM encounters WHERE encounter_id = 'BE-1'");X;;" \
+t_eq "the reject's raw is UTF-8, the code replaced by its hash, 'Remarques' left out" \
+    "BE-4;04/02/2020;Belgique;Namur;BE-W2;professionnel;$(DB=map.db q "SELECT client_code FROM encounters WHERE encounter_id = 'BE-1'");X;" \
     "$(DB=map.db q "SELECT replace(raw, ',', ';') FROM rejects WHERE line = 5")"
 t_exit 3 "the same export without the mapping is refused" ingest --db map.db --force be-export.csv
 t_eq "... with the hint at --map" "p2p-ingest: be-export.csv:1: header matches no kind of file; it looks ';'-separated: use --map with a mapping whose [file] delimiter is ;" "$(cat t_err)"
@@ -194,8 +194,11 @@ if [ -f "$pe" ]; then
     t_eq "all its encounters are PT, canonical values only" "PT|0" \
         "$(DB=pt.db q "SELECT group_concat(DISTINCT country), sum(worker_type NOT IN ('peer', 'professional', 'mixed')) FROM encounters")"
     t_eq "dates converted to ISO" 0 "$(DB=pt.db q "SELECT count(*) FROM encounters WHERE date NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'")"
+    # Its notes are never stored (in rows or rejects); the column is named.
     t_eq "its notes column is not in the database" 0 \
-        "$(sqlite3 pt.db .dump | grep -ci 'observa')"
+        "$(sqlite3 pt.db .dump | grep -ci -e 'contacto breve' -e 'dormir na rua' -e 'centro de sa')"
+    t_eq "... only named, in source_files.ignored_columns" "Observações" \
+        "$(DB=pt.db q "SELECT ignored_columns FROM source_files")"
 else
     t_result 1 "sample-data/partner/PT-outreach-export.csv exists"
 fi

@@ -63,6 +63,8 @@ t_eq "... the client's PT encounters, their referrals and rejects are gone" "0|0
     "$(q "SELECT (SELECT count(*) FROM encounters WHERE country = 'PT' AND client_code = '$h'),
                  (SELECT count(*) FROM referrals WHERE country = 'PT' AND encounter_id IN ('E1', 'E2')),
                  (SELECT count(*) FROM rejects WHERE client_code = '$h')")"
+t_eq "... with the reasons of those rejects" 0 \
+    "$(q "SELECT count(*) FROM reject_reasons WHERE reject_id NOT IN (SELECT reject_id FROM rejects)")"
 t_eq "... the same code in LT is another client and stays" "LT|E1" \
     "$(q "SELECT country, encounter_id FROM encounters WHERE client_code = '$h'")"
 t_eq "... other PT rows stay" "E22 E3 E9" \

@@ -51,6 +51,39 @@ static void test_client_code(void)
     is_str(c, "\xc5\xa0IAS", "decomposed code normalised to the same NFC");
     g_free(c);
     ok(p2p_text_client_code("   ", 3) == NULL, "blank code is anonymous");
+    c = p2p_text_client_code("\xef\xbc\xa1\xef\xbd\x82" "c1", 8);   /* full-width Ａｂ */
+    is_str(c, "ABC1", "NFKC: full-width letters are plain ones");
+    g_free(c);
+    c = p2p_text_client_code("\xef\xac\x81n1", 5);   /* the ﬁ ligature */
+    is_str(c, "FIN1", "NFKC: a ligature is its letters");
+    g_free(c);
+    c = p2p_text_client_code("AB\xe2\x80\x8b" "C1\xef\xbb\xbf", 10);  /* ZWSP, BOM */
+    is_str(c, "ABC1", "zero-width space and BOM removed");
+    g_free(c);
+    ok(p2p_text_client_code("\xe2\x80\x8b \xc2\xa0", 6) == NULL,
+       "only invisible characters and spaces: anonymous");
+    char scripts[64] = "";
+    ok(!p2p_text_mixed_scripts("\xce\x91\xce\x92" "1985", scripts), "Greek letters and digits: one script");
+    ok(!p2p_text_mixed_scripts("MARIA-1985", scripts), "Latin and punctuation: one script");
+    ok(p2p_text_mixed_scripts("A\xce\x92" "1985", scripts), "Latin A with Greek Beta: mixed");
+    is_str(scripts, "Latin and Greek", "... naming the scripts");
+
+    GString *q = g_string_new(NULL);
+    p2p_text_append_quoted(q, "\xd0\xa0\xd0\xa2", 4);
+    is_str(q->str, "'\xd0\xa0\xd0\xa2' (U+0420 U+0422)", "Cyrillic look-alike of PT shown with its code points");
+    g_string_truncate(q, 0);
+    p2p_text_append_quoted(q, "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1", 10);
+    is_str(q->str, "'\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1'", "a Greek word that does not pass for ASCII is quoted as is");
+    g_string_truncate(q, 0);
+    p2p_text_append_quoted(q, "a\nb\xff", 4);
+    is_str(q->str, "'a\\nb\\xFF'", "line break and bad byte escaped");
+    g_string_truncate(q, 0);
+    char longv[200];
+    memset(longv, 'x', sizeof longv);
+    p2p_text_append_quoted(q, longv, sizeof longv);
+    ok(q->len == P2P_QUOTE_MAX + 2 + 3 && g_str_has_suffix(q->str, "\xe2\x80\xa6'"),
+       "a long value is cut with an ellipsis");
+    g_string_free(q, TRUE);
 }
 
 typedef struct { GPtrArray *lines; } Got;
@@ -182,7 +215,7 @@ static void test_misc(void)
     p2p_sha256_finish(s, hex);
     is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
            "SHA-256('abc') as FIPS 180-2 gives it");
-    ok(p2p_db_schema_version() == 2, "schema version 2");
+    ok(p2p_db_schema_version() == 3, "schema version 3");
 }
 
 int main(void)
