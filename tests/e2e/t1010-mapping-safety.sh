@@ -26,6 +26,8 @@ t_exit 2 "the database given as --map is refused" ingest --db study.db --map stu
 t_eq "... as a database" "p2p-ingest: study.db: this is an SQLite database, not a mapping (--map takes the INI file that describes an export)" "$(cat t_err)"
 t_exit 4 "the database given as --key is refused" ingest --db study.db --key study.db e.csv
 t_eq "... as not a key file" "p2p-ingest: study.db: not a key file (expected one line of 64 hex digits)" "$(cat t_err)"
+t_exit 4 "a key file that cannot be created" ingest --db new.db --key nodir/k.key e.csv
+t_eq "... is named as given (not its temporary file)" "p2p-ingest: nodir/k.key: cannot create the key file: No such file or directory" "$(cat t_err)"
 { printf '[encounters]\nrename.Local = site\n'; echo "$key"; } >pasted.ini
 t_exit 2 "a mapping with the key pasted into it" ingest --db study.db --map pasted.ini e.csv
 nokey "... does not quote it"
