@@ -125,6 +125,10 @@ int main(int argc, char **argv)
         rc = fail(error);
         goto out;
     }
+    char *exposed = p2p_db_exposure_warning(db_path);
+    if (exposed)
+        fprintf(stderr, PROG ": warning: %s\n", exposed);
+    g_free(exposed);
     /* The small-cell rule protects each country's cells within ALL too
      * (rule 3), so one country's export, or ALL's, is cut from a run over
      * every country and ALL: it then hides what the full export hides, and

@@ -173,6 +173,8 @@ int main(int argc, char **argv)
     }
     if (!opt_db)
         return usage(oc, "--db is required");
+    if (!*opt_db)
+        return usage(oc, "--db needs a file name");
     if (!opt_erase && argc < 2)
         return usage(oc, "no input files");
     if (opt_erase && argc > 1)
@@ -194,7 +196,12 @@ int main(int argc, char **argv)
         return fail(e);
     int rc = P2P_EXIT_OK;
     /* An erasure on a mistyped path must fail, not report an empty success. */
-    sqlite3 *db = p2p_db_open(opt_db, !opt_erase, &e);
+    /* Checked (read-only, quick_check) before the first write. */
+    sqlite3 *db = p2p_db_open(opt_db, (opt_erase ? 0 : P2P_DB_CREATE) | P2P_DB_WRITE, &e);
+    char *exposed = db ? p2p_db_exposure_warning(opt_db) : NULL;
+    if (exposed)
+        fprintf(stderr, "p2p-ingest: warning: %s\n", exposed);
+    g_free(exposed);
     char *keypath = opt_key ? g_strdup(opt_key) : p2p_key_default_path(opt_db);
     P2pKey *key = db ? p2p_key_open(db, keypath, &e) : NULL;
     if (key && key->exposed_mode)

@@ -13,13 +13,12 @@ static gboolean run(sqlite3 *db, const char *sql, const char *country,
         return p2p_db_fail(db, "erase", error);
     sqlite3_bind_text(st, 1, country, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return p2p_db_fail(db, "erase", error);
-    if (n)
+    /* The message is taken before finalize, which would clear it. */
+    gboolean ok = sqlite3_step(st) == SQLITE_DONE || p2p_db_fail(db, "erase", error);
+    if (ok && n)
         *n = sqlite3_changes(db);
-    return TRUE;
+    sqlite3_finalize(st);
+    return ok;
 }
 
 static gboolean log_erasure(sqlite3 *db, const char *country, gint64 e, gint64 r,
@@ -38,9 +37,11 @@ static gboolean log_erasure(sqlite3 *db, const char *country, gint64 e, gint64 r
         sqlite3_bind_int64(st, 5, j);
         ok = sqlite3_step(st) == SQLITE_DONE;
     }
+    if (!ok)
+        p2p_db_fail(db, "erasures", error);
     sqlite3_finalize(st);
     g_free(now);
-    return ok || p2p_db_fail(db, "erasures", error);
+    return ok;
 }
 
 /* Keep the keyed hashes of the client's encounters, so their referrals in an
@@ -58,16 +59,24 @@ static gboolean list_encounters(sqlite3 *db, const P2pKey *key, const char *coun
         sqlite3_bind_text(sel, 1, country, -1, SQLITE_STATIC);
         sqlite3_bind_text(sel, 2, hash, -1, SQLITE_STATIC);
     }
-    while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+    int rc = SQLITE_ROW;
+    while (ok && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
         char ref[P2P_HASH_HEX + 1];
         p2p_key_hash_encounter(key, country, (const char *)sqlite3_column_text(sel, 0), ref);
         sqlite3_bind_text(ins, 1, ref, -1, SQLITE_STATIC);
         ok = sqlite3_step(ins) == SQLITE_DONE;
-        sqlite3_reset(ins);
+        if (ok)
+            sqlite3_reset(ins);
+    }
+    /* The failing statement's message, before another statement's
+     * finalize replaces it with "not an error". */
+    if (!ok || rc != SQLITE_DONE) {
+        p2p_db_fail(db, "erase", error);
+        ok = FALSE;
     }
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
-    return ok || p2p_db_fail(db, "erase", error);
+    return ok;
 }
 
 gboolean p2p_ingest_erase_client(sqlite3 *db, const P2pKey *key, const char *code,
@@ -81,6 +90,14 @@ gboolean p2p_ingest_erase_client(sqlite3 *db, const P2pKey *key, const char *cod
         g_set_error(error, P2P_ERROR, P2P_EXIT_USAGE, "%s",
                     !cc ? "--country needs a country code (PT GR PL LT BE FR NL HU)"
                         : "--erase-client needs a non-empty client code");
+        g_free(norm);
+        return FALSE;
+    }
+    if (sqlite3_db_readonly(db, "main") == 1) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: the database is read-only "
+                    "(attempt to write a readonly database): nothing was erased",
+                    sqlite3_db_filename(db, "main"));
+        sodium_memzero(norm, strlen(norm));
         g_free(norm);
         return FALSE;
     }

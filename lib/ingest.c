@@ -1001,8 +1001,18 @@ gboolean p2p_ingest_file(const P2pIngestContext *ctx, const char *path,
         /* A repeat changes nothing: roll back its (empty) work too. */
         const char *end = ok && !stats->already ? "COMMIT" : "ROLLBACK";
         finalize_all(&fs);
-        if (!p2p_db_exec(ctx->db, end, ok ? error : NULL))
+        if (!p2p_db_exec(ctx->db, end, ok ? error : NULL)) {
+            /* A COMMIT that failed (a full disk) may leave the transaction
+             * open: end it, so nothing of the file stays. */
+            if (ok)
+                p2p_db_exec(ctx->db, "ROLLBACK", NULL);
             ok = FALSE;
+        }
+    }
+    if (!ok && error && *error && (*error)->domain == P2P_DISK_FULL) {
+        g_clear_error(error);
+        g_set_error(error, P2P_DISK_FULL, P2P_EXIT_DB,
+                    "%s: disk full: nothing of it was loaded", path);
     }
     file_state_clear(&fs);
     return ok;

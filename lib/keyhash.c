@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,7 +39,8 @@ static gboolean key_create(const char *path, unsigned char key[KEY_BYTES],
     char *tmp = g_strconcat(path, ".XXXXXX", NULL);
     int fd = g_mkstemp_full(tmp, O_WRONLY, 0600);
     if (fd < 0) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", tmp, g_strerror(errno));
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: cannot create the key file: %s",
+                    path, g_strerror(errno));
         g_free(tmp);
         return FALSE;
     }
@@ -64,19 +66,34 @@ static gboolean key_create(const char *path, unsigned char key[KEY_BYTES],
     return ok;
 }
 
+/* A key file is 65 bytes; a large file given as --key by mistake (the
+ * database, an export) is not read whole into memory. */
+#define KEY_FILE_MAX 256
+
 static gboolean key_read(const char *path, unsigned char key[KEY_BYTES],
                          GError **error)
 {
-    char *text = NULL;
-    GError *e = NULL;
-    if (!g_file_get_contents(path, &text, NULL, &e)) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s", e->message);
-        g_error_free(e);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(errno));
         return FALSE;
     }
-    gboolean ok = key_parse(path, text, key, error);
-    sodium_memzero(text, strlen(text));
-    g_free(text);
+    char text[KEY_FILE_MAX + 2];
+    size_t n = fread(text, 1, KEY_FILE_MAX + 1, fp);
+    int err = ferror(fp) ? errno : 0;
+    fclose(fp);
+    text[n] = '\0';
+    gboolean ok;
+    if (err) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_KEY, "%s: %s", path, g_strerror(err));
+        ok = FALSE;
+    } else {
+        /* A NUL inside, or more than KEY_FILE_MAX bytes, fails the parse. */
+        ok = n <= KEY_FILE_MAX && strlen(text) == n && key_parse(path, text, key, error);
+        if (!ok && !(error && *error))
+            key_parse(path, "", key, error);
+    }
+    sodium_memzero(text, sizeof text);
     return ok;
 }
 

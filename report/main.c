@@ -169,6 +169,10 @@ int main(int argc, char **argv)
     sqlite3 *db = p2p_db_open(opt_db, FALSE, &error);
     if (!db)
         return fail_error(error);
+    char *exposed = p2p_db_exposure_warning(opt_db);
+    if (exposed)
+        fprintf(stderr, "p2p-report: warning: %s\n", exposed);
+    g_free(exposed);
     gint64 run_id = 0;
     int rc = current_run(db, scope, &run_id);
     if (rc) {

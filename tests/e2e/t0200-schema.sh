@@ -30,11 +30,20 @@ t_eq "... its rejects get reason rows" 1 \
     "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'reject_reasons'")"
 t_eq "... its rows kept" "OLD1 E1" "$(q 'SELECT encounter_id FROM encounters ORDER BY encounter_id DESC' | tr '\n' ' ' | sed 's/ $//')"
 
+t_eq "... and given the toolkit's application_id (P2Pt) on the way" 1345474676 "$(q 'PRAGMA application_id')"
+t_eq "a new database has it too" 1345474676 "$(DB=study.db q 'PRAGMA application_id')"
+
 DB=new.db
-sqlite3 new.db "PRAGMA user_version = 99; CREATE TABLE x(y);"
+sqlite3 new.db "PRAGMA application_id = 1345474676; PRAGMA user_version = 99; CREATE TABLE x(y);"
 t_exit 6 "a database newer than the toolkit is refused" ingest --db new.db e.csv
 t_grep "... saying so" "database schema version 99 is newer than this toolkit's ($V)" t_err
 t_eq "... and left as it was" 99 "$(q 'PRAGMA user_version')"
+DB=new0.db
+sqlite3 new0.db <"$TOP/schemas/001-ingest.sql"
+q "PRAGMA user_version = 99"
+t_exit 6 "a newer database made before the application_id is refused too" ingest --db new0.db e.csv
+t_grep "... as newer" "database schema version 99 is newer than this toolkit's (2)" t_err
+t_eq "... its application_id not set" 0 "$(q 'PRAGMA application_id')"
 
 t_exit 6 "analysing a database that does not exist fails" analyse --db missing.db
 t_ok "--version" ingest --version

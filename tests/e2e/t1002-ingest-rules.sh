@@ -34,7 +34,7 @@ t_eq "a directory: the message" "p2p-ingest: .: is a directory" "$(cat t_err)"
 
 cp codebook.csv notadb.db
 t_exit 6 "a --db that is not a database: exit 6" ingest --db notadb.db codebook.csv
-t_eq "... the message" "p2p-ingest: notadb.db: database: file is not a database" "$(cat t_err)"
+t_eq "... the message" "p2p-ingest: notadb.db is not an SQLite database, so not a p2p study database; it was left as it was" "$(cat t_err)"
 t_ok "... the file is left as it was" cmp -s notadb.db codebook.csv
 t_eq "... and no key made for it" "" "$(ls notadb.db.key 2>/dev/null)"
 

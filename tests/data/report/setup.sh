@@ -10,7 +10,8 @@ mkdb() {
         sqlite3 -batch "$1" <"$s" || return 1
     done
     sqlite3 -batch "$1" "PRAGMA user_version = $(ls "$TOP"/schemas/[0-9][0-9][0-9]-*.sql | wc -l)" &&
-    sqlite3 -batch "$1" <"$RDATA/study.sql"
+    sqlite3 -batch "$1" <"$RDATA/study.sql" &&
+    chmod 600 "$1"   # as the programs make it: no "others can read" warning
 }
 pin_fonts() {
     mkdir -p fonts fc-cache
