@@ -1494,11 +1494,18 @@ gboolean chart_render_file(const ChartDef *def, const ReportData *rd,
         kind = SVG;
     else if (g_str_has_suffix(path, ".pdf") || g_str_has_suffix(path, ".PDF"))
         kind = PDF;
+    /* Every format through the output's stream, so that a chart replaces
+     * its file only once whole. */
+    P2pOutput *out = p2p_output_open(path, error);
+    if (!out)
+        return FALSE;
     cairo_surface_t *sf;
     if (kind == SVG)
-        sf = cairo_svg_surface_create(path, width, height);
+        sf = cairo_svg_surface_create_for_stream(lay_write_output, out, width,
+                                                 height);
     else if (kind == PDF)
-        sf = cairo_pdf_surface_create(path, width, height);
+        sf = cairo_pdf_surface_create_for_stream(lay_write_output, out, width,
+                                                 height);
     else
         sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
     if (kind == PDF) {
@@ -1530,15 +1537,10 @@ gboolean chart_render_file(const ChartDef *def, const ReportData *rd,
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS && kind == PNG)
-        st = cairo_surface_write_to_png(sf, path);
+        st = cairo_surface_write_to_png_stream(sf, lay_write_output, out);
     cairo_surface_finish(sf);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(sf);
     cairo_surface_destroy(sf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: %s", path,
-                    cairo_status_to_string(st));
-        return FALSE;
-    }
-    return TRUE;
+    return lay_output_finish(out, st, error);
 }

@@ -1140,15 +1140,18 @@ gboolean report_doc_write(const ReportData *rd, const char *path, int *pages,
 {
     /* First pass counts the pages, the second writes "page N of M". */
     int total = 0;
-    Doc *d = doc_new(NULL, 0, error);
-    if (!d)
-        return FALSE;
+    Doc *d = doc_new(NULL, 0);
     build(d, rd);
-    if (!doc_finish(d, &total, error))
+    cairo_status_t st = doc_finish(d, &total);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: %s (laying out the "
+                    "report)", path, cairo_status_to_string(st));
         return FALSE;
-    d = doc_new(path, total, error);
-    if (!d)
+    }
+    P2pOutput *out = p2p_output_open(path, error);
+    if (!out)
         return FALSE;
+    d = doc_new(out, total);
     cairo_surface_t *sf = doc_surface(d);
     char *title = g_strdup_printf("Peer2Peer %s report: %s",
                                   strcmp(rd->scope, "ALL") == 0
@@ -1173,7 +1176,7 @@ gboolean report_doc_write(const ReportData *rd, const char *path, int *pages,
     g_free(date);
     build(d, rd);
     int second = 0;
-    if (!doc_finish(d, &second, error))
+    if (!lay_output_finish(out, doc_finish(d, &second), error))
         return FALSE;
     if (pages)
         *pages = second;
