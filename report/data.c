@@ -3,6 +3,7 @@
 #include "data.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "db.h"
 
@@ -39,6 +40,34 @@ const char *rd_country_own(const char *cc)
         if (strcmp(cc, country_names[i].cc) == 0)
             return country_names[i].own;
     return cc;
+}
+
+/* "2019-03" -> "March 2019"; the key itself when it is not a month. */
+static char *month_words(const char *key)
+{
+    static const char *const names[12] = {
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December"
+    };
+    int y = 0, m = 0;
+    char end = 0;
+    if (sscanf(key, "%4d-%2d%c", &y, &m, &end) != 2 || m < 1 || m > 12)
+        return g_strdup(key);
+    return g_strdup_printf("%s %d", names[m - 1], y);
+}
+
+char *rd_period(const ReportData *rd)
+{
+    if (!*rd->month_first)
+        return g_strdup("no encounter recorded");
+    char *a = month_words(rd->month_first);
+    if (strcmp(rd->month_first, rd->month_last) == 0)
+        return a;
+    char *b = month_words(rd->month_last);
+    char *t = g_strdup_printf("%s – %s", a, b);
+    g_free(a);
+    g_free(b);
+    return t;
 }
 
 GDateTime *rd_now(void)
@@ -109,8 +138,8 @@ void report_data_free(ReportData *rd)
     g_free(rd->run_version);
     g_free(rd->key_fingerprint);
     g_free(rd->generated);
-    g_free(rd->date_first);
-    g_free(rd->date_last);
+    g_free(rd->month_first);
+    g_free(rd->month_last);
     p2p_results_free(rd->rs);
     if (rd->figures)
         g_ptr_array_unref(rd->figures);
@@ -290,22 +319,25 @@ static gboolean load_dates(sqlite3 *db, ReportData *rd, GError **error)
 {
     sqlite3_stmt *st = NULL;
     gboolean all = strcmp(rd->scope, "ALL") == 0;
-    /* Two statements so that a country's query uses the primary key. */
+    /* Two statements so that a country's query uses the primary key; only
+     * the months leave the database. */
     if (sqlite3_prepare_v2(db, all
-            ? "SELECT min(date), max(date) FROM encounters"
-            : "SELECT min(date), max(date) FROM encounters WHERE country = ?1",
+            ? "SELECT substr(min(date), 1, 7), substr(max(date), 1, 7) "
+              "FROM encounters"
+            : "SELECT substr(min(date), 1, 7), substr(max(date), 1, 7) "
+              "FROM encounters WHERE country = ?1",
             -1, &st, NULL) != SQLITE_OK)
         return p2p_db_fail(db, "reading encounters", error);
     if (!all)
         sqlite3_bind_text(st, 1, rd->scope, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        rd->date_first = col_text(st, 0);
-        rd->date_last = col_text(st, 1);
+        rd->month_first = col_text(st, 0);
+        rd->month_last = col_text(st, 1);
     }
     sqlite3_finalize(st);
-    if (!rd->date_first) {
-        rd->date_first = g_strdup("");
-        rd->date_last = g_strdup("");
+    if (!rd->month_first) {
+        rd->month_first = g_strdup("");
+        rd->month_last = g_strdup("");
     }
     return TRUE;
 }
@@ -518,9 +550,9 @@ ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
     }
     if (!rd->sources)
         rd->sources = g_ptr_array_new_with_free_func(source_free);
-    if (!rd->date_first) {
-        rd->date_first = g_strdup("");
-        rd->date_last = g_strdup("");
+    if (!rd->month_first) {
+        rd->month_first = g_strdup("");
+        rd->month_last = g_strdup("");
     }
     p2p_results_suppress(rd->rs, k);
     suppress_figures(rd);

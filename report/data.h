@@ -40,8 +40,11 @@ typedef struct {
     char *run_version;      /* toolkit version that ran it */
     char *key_fingerprint;  /* meta key_fingerprint, "" when none */
     char *generated;        /* today, YYYY-MM-DD (UTC) */
-    char *date_first;       /* first encounter date in scope, "" when none */
-    char *date_last;        /* last encounter date in scope */
+    char *month_first;      /* first month with an encounter in scope,
+                               "YYYY-MM", "" when none: never the day, since
+                               the first and last dates of a small scope can
+                               point at one person's encounter */
+    char *month_last;       /* last month with an encounter, "YYYY-MM" */
     P2pResultSet *rs;       /* the run's rows, suppressed with k; owned */
     GPtrArray *figures;     /* of ReportFigure *, borrowed from rs (period
                                'all'), suppressed */
@@ -106,6 +109,11 @@ char *rd_format_figure(const ReportData *rd, const ReportFigure *f, int which,
                        RFmt fmt);
 /* A shown number in style fmt. Caller g_frees. */
 char *rd_format_number(double v, RFmt fmt);
+
+/* The period of rd's encounters as published, in months: "March 2019 –
+ * October 2020", "March 2019" for a single month, "no encounter recorded".
+ * Caller g_frees. */
+char *rd_period(const ReportData *rd);
 
 /* English name and the country's own name of a code ("GR" -> "Greece",
  * "Ελλάδα"); the code itself when unknown. Static strings. */

@@ -192,9 +192,7 @@ static void title_page(Rep *r)
     doc_skip(d, 40);
     RText meta = rtext(10);
     meta.markup = TRUE;
-    char *period = *rd->date_first
-        ? g_strdup_printf("%s to %s", rd->date_first, rd->date_last)
-        : g_strdup("no encounter recorded");
+    char *period = rd_period(rd);
     int nfiles = rd->sources->len;
     GString *src = g_string_new(NULL);
     for (int i = 0; i < nfiles && i < 12; i++) {
@@ -1157,10 +1155,12 @@ gboolean report_doc_write(const ReportData *rd, const char *path, int *pages,
                                   strcmp(rd->scope, "ALL") == 0
                                       ? "consortium" : "national",
                                   rd_country_en(rd->scope));
+    char *period = rd_period(rd);
     char *subject = g_strdup_printf(
-        "Peer and professional outreach to people who use drugs, %s, %s to "
-        "%s; analysis run %" G_GINT64_FORMAT, rd_country_en(rd->scope),
-        rd->date_first, rd->date_last, rd->run_id);
+        "Peer and professional outreach to people who use drugs, %s, %s; "
+        "analysis run %" G_GINT64_FORMAT, rd_country_en(rd->scope), period,
+        rd->run_id);
+    g_free(period);
     GDateTime *now = rd_now();
     char *date = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     g_date_time_unref(now);
