@@ -659,6 +659,17 @@ char *rd_format_figure(const ReportData *rd, const ReportFigure *f, int which,
     return rd_format_number(v, fmt);
 }
 
+const char *rd_plural(double n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+const char *rd_plural_text(const char *count, const char *one,
+                           const char *many)
+{
+    return strcmp(count, "1") == 0 ? one : many;
+}
+
 int rd_cmp_str(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

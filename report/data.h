@@ -115,6 +115,18 @@ char *rd_format_number(double v, RFmt fmt);
  * Caller g_frees. */
 char *rd_period(const ReportData *rd);
 
+/* The singular or plural form of a message for a count n, as ngettext(3)
+ * chooses it (English: one when n is 1, else many). one and many are whole
+ * messages, usually printf formats taking the count, so that a later move
+ * to ngettext changes only this function: never build a plural from parts
+ * ("site%s"). Returns one or many (borrowed). */
+const char *rd_plural(double n, const char *one, const char *many)
+    G_GNUC_FORMAT(2) G_GNUC_FORMAT(3);
+/* The same for a count as published (rd_format's text): singular for "1"
+ * only, plural for any other number, "<5", "c" and "–". */
+const char *rd_plural_text(const char *count, const char *one,
+                           const char *many) G_GNUC_FORMAT(2) G_GNUC_FORMAT(3);
+
 /* English name and the country's own name of a code ("GR" -> "Greece",
  * "Ελλάδα"); the code itself when unknown. Static strings. */
 const char *rd_country_en(const char *cc);

@@ -15,7 +15,7 @@
 
 RText rtext(double size)
 {
-    RText s = { size, FALSE, FALSE, FALSE, 0, PANGO_ALIGN_LEFT, GREY_TEXT };
+    RText s = { size, FALSE, FALSE, FALSE, 0, PANGO_ALIGN_LEFT, GREY_TEXT, 0 };
     return s;
 }
 
@@ -46,6 +46,12 @@ static PangoLayout *lay_new(cairo_t *cr, const char *text, const RText *s)
         pango_layout_set_width(l, (int)(s->width * PANGO_SCALE));
         pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
         pango_layout_set_alignment(l, s->align);
+        if (s->lines > 0) {
+            /* A negative height counts lines: wrap up to that many, then
+             * ellipsize the last (pango_layout_set_height). */
+            pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+            pango_layout_set_height(l, -s->lines);
+        }
     }
     if (s->markup)
         pango_layout_set_markup(l, text, -1);

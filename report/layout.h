@@ -24,6 +24,10 @@ typedef struct {
                                LEFT starts at x, RIGHT ends at x, CENTER
                                centres on x) */
     RColor color;           /* text colour */
+    int lines;              /* with width > 0: at most this many lines, the
+                               last one cut with an ellipsis ("…"), so free
+                               text (site names, codes) keeps to its slot;
+                               0 = as many as it takes */
 } RText;
 
 /* A default style of the given size. */

@@ -218,17 +218,20 @@ static void title_page(Rep *r)
         countries = g_string_free(c, FALSE);
     }
     char *ec = countries ? lay_escape(countries) : NULL;
+    char *files = g_strdup_printf(rd_plural(nfiles, "%d file loaded",
+                                            "%d files loaded"), nfiles);
     char *txt = g_strdup_printf(
         "<b>Period</b>   %s\n%s%s%s"
-        "<b>Sources</b>   %d file%s loaded: %s\n"
+        "<b>Sources</b>   %s: %s\n"
         "<b>Analysis</b>   run %" G_GINT64_FORMAT " of %s\n"
         "<b>Small cells</b>   counts below %d are not published\n"
         "<b>Generated</b>   %s",
         period, ec ? "<b>Countries</b>   " : "", ec ? ec : "", ec ? "\n" : "",
-        nfiles, nfiles == 1 ? "" : "s", src->str, rd->run_id, rd->run_time,
+        files, src->str, rd->run_id, rd->run_time,
         rd->k, rd->generated);
     doc_text(d, txt, &meta);
     g_free(txt);
+    g_free(files);
     g_free(ec);
     g_free(countries);
     g_free(period);
