@@ -27,14 +27,6 @@ static int cmp_most_frequent(gconstpointer a, gconstpointer b)
     return vx != vy ? (vx < vy ? 1 : -1) : strcmp(x->grp, y->grp);
 }
 
-/* Site names, largest total (a name -> double * table) first, then name. */
-static int cmp_largest_site(gconstpointer a, gconstpointer b, gpointer tot)
-{
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    double tx = *(double *)g_hash_table_lookup(tot, x);
-    double ty = *(double *)g_hash_table_lookup(tot, y);
-    return tx != ty ? (tx < ty ? 1 : -1) : strcmp(x, y);
-}
 /* A rectangle in user units. */
 typedef struct {
     double x, y, w, h; /* top left corner and size */
@@ -528,33 +520,15 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
     g_free(n);
 }
 
-/* Site names of a country's reach_by_site rows, largest first (by the
- * clients of every worker type together), at most max. out total: the
+/* The largest sites of a country (rd_sites), at most max. out total: the
  * number of sites before the cut. */
 static GPtrArray *top_sites(const ReportData *rd, const char *cc, int max,
                             guint *total)
 {
-    GPtrArray *rows = rd_figures(rd, cc, "reach_by_site", NULL);
-    GHashTable *tot = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                            g_free);
-    GPtrArray *names = g_ptr_array_new();
-    for (guint i = 0; i < rows->len; i++) {
-        const ReportFigure *f = rows->pdata[i];
-        double *t = g_hash_table_lookup(tot, f->key);
-        if (!t) {
-            t = g_new0(double, 1);
-            g_hash_table_insert(tot, f->key, t);
-            g_ptr_array_add(names, f->key);
-        }
-        if (strcmp(f->grp, "all") != 0 && !isnan(f->value))
-            *t += f->value;
-    }
-    g_ptr_array_sort_with_data(names, cmp_largest_site, tot);
+    GPtrArray *names = rd_sites(rd, cc);
     *total = names->len;
     if ((int)names->len > max)
         g_ptr_array_set_size(names, max);
-    g_hash_table_unref(tot);
-    g_ptr_array_unref(rows);
     return names;
 }
 
@@ -570,7 +544,8 @@ static void chart_reach_by_site(cairo_t *cr, double w, double h, ChartCtx *c)
                                     "%s"), nsites, place(c))
         : g_strdup_printf("Clients reached by site, %s", place(c));
     char *sub = g_strdup("Clients reached at each site by worker type "
-                         "(largest sites first, at most ten)");
+                         "(the sites with most encounters first, at most "
+                         "ten)");
     char *n = n_clients(c);
     Box b = frame(cr, w, h, c, title, sub, n);
     if (sites->len == 0) {

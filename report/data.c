@@ -143,6 +143,10 @@ void report_data_free(ReportData *rd)
     p2p_results_free(rd->rs);
     if (rd->figures)
         g_ptr_array_unref(rd->figures);
+    if (rd->series)
+        g_hash_table_unref(rd->series);
+    if (rd->by_key)
+        g_hash_table_unref(rd->by_key);
     if (rd->sources)
         g_ptr_array_unref(rd->sources);
     if (rd->countries)
@@ -175,14 +179,47 @@ static gboolean load_run(sqlite3 *db, ReportData *rd, GError **error)
     return TRUE;
 }
 
-/* The run's whole-period figures, as p2p_results_load read them. */
+/* Index keys: the fields joined by U+001F, a control character that no
+ * stored text holds (ingest rejects them). Caller g_frees. */
+static char *series_key(const char *country, const char *figure)
+{
+    return g_strconcat(country, "\x1f", figure, NULL);
+}
+
+static char *figure_key(const char *country, const char *figure,
+                        const char *grp, const char *key)
+{
+    return g_strconcat(country, "\x1f", figure, "\x1f", grp, "\x1f", key,
+                       NULL);
+}
+
+/* The run's whole-period figures, as p2p_results_load read them, indexed
+ * by series and by key. */
 static void take_figures(ReportData *rd)
 {
     rd->figures = g_ptr_array_new();
+    rd->series = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify)g_ptr_array_unref);
+    rd->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < rd->rs->figures->len; i++) {
         P2pFigure *f = rd->rs->figures->pdata[i];
-        if (strcmp(f->period, "all") == 0)
-            g_ptr_array_add(rd->figures, f);
+        if (strcmp(f->period, "all") != 0)
+            continue;
+        g_ptr_array_add(rd->figures, f);
+        char *sk = series_key(f->country, f->figure);
+        GPtrArray *series = g_hash_table_lookup(rd->series, sk);
+        if (!series) {
+            series = g_ptr_array_new();
+            g_hash_table_insert(rd->series, sk, series);
+        } else {
+            g_free(sk);
+        }
+        g_ptr_array_add(series, f);
+        char *fk = figure_key(f->country, f->figure, f->grp, f->key);
+        if (!g_hash_table_contains(rd->by_key, fk))
+            g_hash_table_insert(rd->by_key, fk, f);
+        else
+            g_free(fk);
     }
 }
 
@@ -593,10 +630,12 @@ GPtrArray *rd_figures(const ReportData *rd, const char *country,
                       const char *figure, const char *grp)
 {
     GPtrArray *out = g_ptr_array_new();
-    for (guint i = 0; i < rd->figures->len; i++) {
-        ReportFigure *f = rd->figures->pdata[i];
-        if (strcmp(f->country, country) == 0 && strcmp(f->figure, figure) == 0
-            && (!grp || strcmp(f->grp, grp) == 0))
+    char *sk = series_key(country, figure);
+    GPtrArray *series = g_hash_table_lookup(rd->series, sk);
+    g_free(sk);
+    for (guint i = 0; series && i < series->len; i++) {
+        ReportFigure *f = series->pdata[i];
+        if (!grp || strcmp(f->grp, grp) == 0)
             g_ptr_array_add(out, f);
     }
     return out;
@@ -606,13 +645,43 @@ const ReportFigure *rd_figure(const ReportData *rd, const char *country,
                               const char *figure, const char *grp,
                               const char *key)
 {
-    for (guint i = 0; i < rd->figures->len; i++) {
-        ReportFigure *f = rd->figures->pdata[i];
-        if (strcmp(f->country, country) == 0 && strcmp(f->figure, figure) == 0
-            && strcmp(f->grp, grp) == 0 && strcmp(f->key, key) == 0)
-            return f;
+    char *fk = figure_key(country, figure, grp, key);
+    const ReportFigure *f = g_hash_table_lookup(rd->by_key, fk);
+    g_free(fk);
+    return f;
+}
+
+/* Site names by a name -> double * table of sizes, largest first. */
+static int cmp_largest_site(gconstpointer a, gconstpointer b, gpointer size)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    double sx = *(double *)g_hash_table_lookup(size, x);
+    double sy = *(double *)g_hash_table_lookup(size, y);
+    return sx != sy ? (sx < sy ? 1 : -1) : strcmp(x, y);
+}
+
+GPtrArray *rd_sites(const ReportData *rd, const char *country)
+{
+    GPtrArray *rows = rd_figures(rd, country, "reach_by_site", NULL);
+    GHashTable *size = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                             g_free);
+    GPtrArray *names = g_ptr_array_new();
+    for (guint i = 0; i < rows->len; i++) {
+        const ReportFigure *f = rows->pdata[i];
+        if (g_hash_table_contains(size, f->key))
+            continue;
+        const ReportFigure *all = rd_figure(rd, country, "reach_by_site",
+                                            "all", f->key);
+        double *v = g_new(double, 1);
+        *v = all && all->state2 == P2P_CELL_SHOWN && !isnan(all->value2)
+                 ? all->value2 : -1;
+        g_hash_table_insert(size, f->key, v);
+        g_ptr_array_add(names, f->key);
     }
-    return NULL;
+    g_ptr_array_sort_with_data(names, cmp_largest_site, size);
+    g_hash_table_unref(size);
+    g_ptr_array_unref(rows);
+    return names;
 }
 
 char *rd_format_number(double v, RFmt fmt)

@@ -48,6 +48,12 @@ typedef struct {
     P2pResultSet *rs;       /* the run's rows, suppressed with k; owned */
     GPtrArray *figures;     /* of ReportFigure *, borrowed from rs (period
                                'all'), suppressed */
+    GHashTable *series;     /* "CC\x1ffigure" -> GPtrArray of ReportFigure *
+                               (borrowed), in stored order; the table owns
+                               its keys and arrays. Built once on loading, so
+                               that 10,000 sites are not 10^8 comparisons */
+    GHashTable *by_key;     /* "CC\x1ffigure\x1fgrp\x1fkey" -> ReportFigure *
+                               (borrowed; the first stored); owns its keys */
     GPtrArray *sources;     /* of ReportSource *, owned */
     GPtrArray *countries;   /* of char * (owned): countries with results,
                                in the consortium's order; for CC just CC */
@@ -86,10 +92,18 @@ const P2pResult *rd_find(const ReportData *rd, const char *country,
 gboolean rd_value(const P2pResult *r, int field, double *v);
 
 /* Figure rows of one country and figure (grp NULL: any), in stored order.
- * Returns a new array of borrowed pointers (g_ptr_array_unref it). */
+ * Returns a new array of borrowed pointers (g_ptr_array_unref it). Costs
+ * the series' length, not every figure's. */
 GPtrArray *rd_figures(const ReportData *rd, const char *country,
                       const char *figure, const char *grp);
-/* One figure row or NULL. Borrowed. */
+/* The sites of a country's reach_by_site figures, largest first by their
+ * published encounters (the site's "all" row), then by name in byte order.
+ * A withheld count sorts after every published one, so that the order
+ * tells nothing about it. Returns a new array of borrowed names
+ * (g_ptr_array_unref it). */
+GPtrArray *rd_sites(const ReportData *rd, const char *country);
+
+/* One figure row or NULL, by a hash lookup. Borrowed. */
 const ReportFigure *rd_figure(const ReportData *rd, const char *country,
                               const char *figure, const char *grp,
                               const char *key);

@@ -69,6 +69,37 @@ cells=$(awk '$5 ~ /^[0-9]+$/ && $2 > 150 && $2 < 700 { if (m == "" || $1 < m) m 
 t_eq "row labels end before the matrix" yes \
     "$(awk -v c="$cells" '/Łódź-Gór|Θεσσαλον/ && $2 > 150 && $2 < 700 && $1 < c && $3 >= c { bad = 1 } END { print bad ? "no" : "yes" }' heat.w)"
 
+# ---- many sites -----------------------------------------------------------
+# 40 sites in Poland: site N has 10 + N encounters (5 + N clients by each
+# worker type). The table lists the 25 largest and one row for the other
+# 15 with their encounters added up; with one of those withheld, that sum
+# is withheld too.
+cp study.db many.db
+DB=many.db q "DELETE FROM analysis_figures WHERE country = 'PL' AND figure = 'reach_by_site';
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40),
+      g(grp) AS (VALUES ('all'), ('worker_type=peer'), ('worker_type=professional'), ('worker_type=mixed'))
+    INSERT INTO analysis_figures(run_id, country, period, figure, grp, key, value, value2)
+    SELECT 1, 'PL', 'all', 'reach_by_site', grp, printf('Site %02d', i), 5 + i,
+           CASE grp WHEN 'all' THEN 10 + i ELSE NULL END FROM n, g"
+t_ok "a report with 40 sites" report --db many.db --country PL -o many.pdf
+pdftotext -layout many.pdf - | tr -s ' ' >many.txt
+t_grep "the largest site first" "Site 40 45 45 45 50" many.txt
+t_grep "the 25th largest site" "Site 16 21 21 21 26" many.txt
+t_eq "no smaller site listed" 0 "$(grep -c '^ *Site 15 ' many.txt)"
+# Sites 1..15: encounters 11..25, adding up to 270.
+t_grep "one row for the others, with their encounters" "15 other sites 270" many.txt
+t_grep "the rule said" "its 25 largest are listed and the others share one row" many.txt
+t_grep "the chart counts every site" "Where clients were reached: 40 sites in Poland" many.txt
+DB=many.db q "UPDATE analysis_figures SET value2 = 3 WHERE country = 'PL' AND key = 'Site 02' AND grp = 'all'"
+t_ok "a small site among the others" report --db many.db --country PL -o many2.pdf
+pdftotext -layout many2.pdf - | tr -s ' ' >many2.txt
+t_grep "their sum is withheld with it" "15 other sites c" many2.txt
+t_eq "the sum is published nowhere" 0 "$(grep -cw 261 many2.txt)"
+t_ok "30 sites are all listed" sh -c '
+    sqlite3 many.db "DELETE FROM analysis_figures WHERE country = '"'PL'"' AND figure = '"'reach_by_site'"' AND key <= '"'Site 10'"'" &&
+    "$1" --db many.db --country PL -o many3.pdf && pdftotext -layout many3.pdf - | tr -s " " >many3.txt &&
+    grep -q "^ *Site 11 " many3.txt && ! grep -q "other sites" many3.txt' sh "$BIN/p2p-report"
+
 # ---- plurals ------------------------------------------------------------
 # One site, one file, one client, one month: every count agrees with its
 # noun on the title page and in every chart.
