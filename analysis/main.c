@@ -9,6 +9,7 @@
 #include "analysis.h"
 #include "db.h"
 #include "export.h"
+#include "output.h"
 #include "p2p.h"
 #include "results.h"
 
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
     int rc = P2P_EXIT_OK;
     sqlite3 *db = NULL;
     P2pResultSet *rs = NULL;
-    FILE *out = NULL;
+    P2pOutput *out = NULL;
 
     setlocale(LC_ALL, "");
     gsl_set_error_handler_off();
@@ -110,6 +111,14 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": %s (try --help)\n", usage);
         g_free(usage_buf);
         rc = P2P_EXIT_USAGE;
+        goto out;
+    }
+    if (output && strcmp(output, "-") == 0)
+        g_clear_pointer(&output, g_free); /* -o -: stdout */
+    /* Before anything is computed: -o must never name the database, its
+     * key or another SQLite file (a slip of the shell's completion). */
+    if (!p2p_output_check(output, db_path, NULL, &error)) {
+        rc = fail(error);
         goto out;
     }
     Progress prog = { g_get_monotonic_time(), FALSE };
@@ -162,20 +171,20 @@ int main(int argc, char **argv)
         }
         p2p_results_suppress(rs, min_cell);
     }
-    if (output && strcmp(output, "-") == 0)
-        g_clear_pointer(&output, g_free); /* -o -: stdout */
-    out = output ? fopen(output, "w") : stdout;
+    /* Written whole or not at all: a failure leaves no partial export. */
+    out = p2p_output_open(output ? output : "-", &error);
     if (!out) {
-        fprintf(stderr, PROG ": %s: %s\n", output, g_strerror(errno));
-        rc = P2P_EXIT_DB;
+        rc = fail(error);
         goto out;
     }
-    if (!p2p_export_write(out, rs, fmt, &error))
+    if (!p2p_export_write(p2p_output_stream(out), rs, fmt, &error)) {
+        g_prefix_error(&error, "%s: ", p2p_output_name(out));
+        p2p_output_abort(out);
         rc = fail(error);
-    if (output && fclose(out) != 0 && rc == P2P_EXIT_OK) {
-        fprintf(stderr, PROG ": %s: %s\n", output, g_strerror(errno));
-        rc = P2P_EXIT_DB;
+        goto out;
     }
+    if (!p2p_output_commit(out, &error))
+        rc = fail(error);
 out:
     p2p_results_free(rs);
     if (db)

@@ -27,14 +27,6 @@ static int cmp_most_frequent(gconstpointer a, gconstpointer b)
     return vx != vy ? (vx < vy ? 1 : -1) : strcmp(x->grp, y->grp);
 }
 
-/* Site names, largest total (a name -> double * table) first, then name. */
-static int cmp_largest_site(gconstpointer a, gconstpointer b, gpointer tot)
-{
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    double tx = *(double *)g_hash_table_lookup(tot, x);
-    double ty = *(double *)g_hash_table_lookup(tot, y);
-    return tx != ty ? (tx < ty ? 1 : -1) : strcmp(x, y);
-}
 /* A rectangle in user units. */
 typedef struct {
     double x, y, w, h; /* top left corner and size */
@@ -89,10 +81,12 @@ static Box frame(cairo_t *cr, double w, double h, ChartCtx *c,
     RText t = rtext(s * 1.35);
     t.bold = TRUE;
     t.width = w - 2 * pad;
+    t.lines = 3;  /* a title quoting free text (a theme, two codes) */
     y += lay_draw(cr, pad, y, title, &t);
     RText st = rtext(s * 0.95);
     st.color = GREY_AXIS;
     st.width = w - 2 * pad;
+    st.lines = 2;
     y += lay_draw(cr, pad, y + s * 0.15, subtitle, &st) + s * 0.8;
     double bottom = h - pad;
     RText ft = rtext(s * 0.8);
@@ -382,8 +376,11 @@ static void bars_draw(cairo_t *cr, Box box, ChartCtx *c, Bars *b)
     double bar_h = (band - gap) / b->nser;
     for (int i = 0; i < b->ncat; i++) {
         double y0 = p.y + i * band + gap / 2;
+        /* Free text (a site's name) keeps to its slot: up to two lines
+         * where the band has room, the last cut with "…". */
         RText cl = ct;
         cl.width = cat_w - s * 0.5;
+        cl.lines = CLAMP((int)(band / (lab * 1.5)), 1, 2);
         double th;
         lay_size(cr, b->cat[i], &cl, NULL, &th);
         lay_draw(cr, box.x, p.y + i * band + band / 2 - th / 2, b->cat[i],
@@ -438,7 +435,8 @@ static char *n_clients(ChartCtx *c)
 {
     char *n = fmt_result(c->rd, c->country, "clients_reached", "all",
                          FMT_COUNT);
-    char *t = g_strdup_printf("n = %s clients reached", n);
+    char *t = g_strdup_printf(rd_plural_text(n, "n = %s client reached",
+                                             "n = %s clients reached"), n);
     g_free(n);
     return t;
 }
@@ -460,8 +458,11 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
     gboolean hq = rd_value(rd_find(rd, c->country, "clients_reached",
                                    worker_groups[1]), P2P_F_VALUE, &vq);
     char *title = hp && hq
-        ? g_strdup_printf("Peer educators reached %.0f clients, professionals "
-                          "%.0f%s", vp, vq, is_all(c) ? " (all countries)" : "")
+        ? g_strdup_printf(rd_plural(vp, "Peer educators reached %.0f client, "
+                                        "professionals %.0f%s",
+                                    "Peer educators reached %.0f clients, "
+                                    "professionals %.0f%s"),
+                          vp, vq, is_all(c) ? " (all countries)" : "")
         : g_strdup("Clients reached by peer educators and professionals");
     c->message = hp && hq;
     char *sub = g_strdup_printf(
@@ -499,8 +500,13 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
                                      worker_groups[i]), FMT_COUNT, FALSE);
             char *e = fmt_result(rd, c->country, "encounters",
                                  worker_groups[i], FMT_COUNT);
-            char *t = g_strdup_printf("%s clients · %s encounters",
-                                      bars->text[i], e);
+            char *cl = g_strdup_printf(
+                rd_plural_text(bars->text[i], "%s client", "%s clients"),
+                bars->text[i]);
+            char *t = g_strdup_printf(
+                rd_plural_text(e, "%s · %s encounter", "%s · %s encounters"),
+                cl, e);
+            g_free(cl);
             g_free(bars->text[i]);
             bars->text[i] = t;
             g_free(e);
@@ -514,43 +520,32 @@ static void chart_reach_by_worker_type(cairo_t *cr, double w, double h,
     g_free(n);
 }
 
-/* Site names of a country's reach_by_site rows, largest first (by the
- * clients of every worker type together), at most max. */
-static GPtrArray *top_sites(const ReportData *rd, const char *cc, int max)
+/* The largest sites of a country (rd_sites), at most max. out total: the
+ * number of sites before the cut. */
+static GPtrArray *top_sites(const ReportData *rd, const char *cc, int max,
+                            guint *total)
 {
-    GPtrArray *rows = rd_figures(rd, cc, "reach_by_site", NULL);
-    GHashTable *tot = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                            g_free);
-    GPtrArray *names = g_ptr_array_new();
-    for (guint i = 0; i < rows->len; i++) {
-        const ReportFigure *f = rows->pdata[i];
-        double *t = g_hash_table_lookup(tot, f->key);
-        if (!t) {
-            t = g_new0(double, 1);
-            g_hash_table_insert(tot, f->key, t);
-            g_ptr_array_add(names, f->key);
-        }
-        if (strcmp(f->grp, "all") != 0 && !isnan(f->value))
-            *t += f->value;
-    }
-    g_ptr_array_sort_with_data(names, cmp_largest_site, tot);
+    GPtrArray *names = rd_sites(rd, cc);
+    *total = names->len;
     if ((int)names->len > max)
         g_ptr_array_set_size(names, max);
-    g_hash_table_unref(tot);
-    g_ptr_array_unref(rows);
     return names;
 }
 
 static void chart_reach_by_site(cairo_t *cr, double w, double h, ChartCtx *c)
 {
     const ReportData *rd = c->rd;
-    GPtrArray *sites = top_sites(rd, c->country, 10);
+    guint nsites = 0;
+    GPtrArray *sites = top_sites(rd, c->country, 10, &nsites);
     char *title = sites->len > 0
-        ? g_strdup_printf("Where clients were reached: %u sites in %s",
-                          sites->len, place(c))
+        ? g_strdup_printf(rd_plural(nsites,
+                                    "Where clients were reached: %u site in %s",
+                                    "Where clients were reached: %u sites in "
+                                    "%s"), nsites, place(c))
         : g_strdup_printf("Clients reached by site, %s", place(c));
     char *sub = g_strdup("Clients reached at each site by worker type "
-                         "(largest sites first, at most ten)");
+                         "(the sites with most encounters first, at most "
+                         "ten)");
     char *n = n_clients(c);
     Box b = frame(cr, w, h, c, title, sub, n);
     if (sites->len == 0) {
@@ -607,9 +602,12 @@ static void chart_referral_cascade(cairo_t *cr, double w, double h,
                && rd_value(rd_find(rd, c->country, stages[2], "all"),
                            P2P_F_VALUE, &attended) && reached > 0;
     char *title = ok
-        ? g_strdup_printf("%.0f of %.0f clients reached (%.0f%%) attended a "
-                          "service they were referred to", attended, reached,
-                          100 * attended / reached)
+        ? g_strdup_printf(rd_plural(reached,
+                              "%.0f of %.0f client reached (%.0f%%) attended a "
+                              "service they were referred to",
+                              "%.0f of %.0f clients reached (%.0f%%) attended "
+                              "a service they were referred to"),
+                          attended, reached, 100 * attended / reached)
         : g_strdup("From contact to service: the referral cascade");
     c->message = ok;
     char *sub = g_strdup_printf("Clients reached, referred and attending a "
@@ -725,7 +723,10 @@ static void chart_uptake_by_service(cairo_t *cr, double w, double h,
                                 "not attended, by service, with 95%% Wilson "
                                 "intervals, %s", place(c));
     char *d = rd_format(rd, all, P2P_F_DEN, FMT_COUNT);
-    char *n = g_strdup_printf("n = %s referrals with a known outcome", d);
+    char *n = g_strdup_printf(rd_plural_text(d, "n = %s referral with a known "
+                                                "outcome",
+                                             "n = %s referrals with a known "
+                                             "outcome"), d);
     g_free(d);
     Box b = frame(cr, w, h, c, title, sub, n);
     if (svc->len == 0) {
@@ -792,8 +793,10 @@ static void chart_forest_plot(cairo_t *cr, double w, double h, ChartCtx *c)
                           FMT_COUNT);
     char *n2 = fmt_result(rd, c->country, "clients_reached", worker_groups[1],
                           FMT_COUNT);
-    char *n = g_strdup_printf("n = %s clients reached by peers, %s by "
-                              "professionals", n1, n2);
+    char *n = g_strdup_printf(rd_plural_text(n1, "n = %s client reached by "
+                                                 "peers, %s by professionals",
+                                             "n = %s clients reached by peers, "
+                                             "%s by professionals"), n1, n2);
     g_free(n1);
     g_free(n2);
     Box b = frame(cr, w, h, c, title, sub, n);
@@ -871,11 +874,11 @@ static void chart_forest_plot(cairo_t *cr, double w, double h, ChartCtx *c)
     lay_draw(cr, FX(1) - s * 0.5, p.y + p.h + lab * 1.6,
              "◀ more among professionals' clients", &(RText){
                  lab * 0.9, FALSE, FALSE, FALSE, 0, PANGO_ALIGN_RIGHT,
-                 GREY_AXIS });
+                 GREY_AXIS, 0 });
     lay_draw(cr, FX(1) + s * 0.5, p.y + p.h + lab * 1.6,
              "more among peers' clients ▶", &(RText){
                  lab * 0.9, FALSE, FALSE, FALSE, 0, PANGO_ALIGN_LEFT,
-                 GREY_AXIS });
+                 GREY_AXIS, 0 });
     double band = p.h / 5;
     for (int i = 0; i < 5; i++) {
         double y = p.y + band * (i + 0.5);
@@ -937,8 +940,12 @@ static void chart_monthly_trend(cairo_t *cr, double w, double h, ChartCtx *c)
     else
         sub = g_strdup_printf("Monthly encounters, %s", place(c));
     char *e = fmt_result(rd, c->country, "encounters", "all", FMT_COUNT);
-    char *n = g_strdup_printf("n = %s encounters over %u months", e,
-                              months->len);
+    /* Two counts, two messages: each agrees with its own number. */
+    char *ne = g_strdup_printf(rd_plural_text(e, "n = %s encounter",
+                                              "n = %s encounters"), e);
+    char *n = g_strdup_printf(rd_plural(months->len, "%s over %u month",
+                                        "%s over %u months"), ne, months->len);
+    g_free(ne);
     g_free(e);
     Box b = frame(cr, w, h, c, title, sub, n);
     if (months->len == 0) {
@@ -1088,7 +1095,8 @@ static void chart_fg_themes(cairo_t *cr, double w, double h, ChartCtx *c)
                                 "each theme (any coder), %s", place(c));
     const P2pResult *any = rows->len > 0 ? rows->pdata[0] : NULL;
     char *d = rd_format(rd, any, P2P_F_DEN, FMT_COUNT);
-    char *n = g_strdup_printf("n = %s transcript segments", d);
+    char *n = g_strdup_printf(rd_plural_text(d, "n = %s transcript segment",
+                                             "n = %s transcript segments"), d);
     g_free(d);
     Box b = frame(cr, w, h, c, title, sub, n);
     if (rows->len == 0) {
@@ -1107,8 +1115,9 @@ static void chart_fg_themes(cairo_t *cr, double w, double h, ChartCtx *c)
             bars_from_result(bars, i, rd, r, FMT_PERCENT, FALSE);
             double num;
             if (rd_value(r, P2P_F_NUM, &num)) {
-                char *t = g_strdup_printf("%s (%.0f segments)", bars->text[i],
-                                          num);
+                char *t = g_strdup_printf(rd_plural(num, "%s (%.0f segment)",
+                                                    "%s (%.0f segments)"),
+                                          bars->text[i], num);
                 g_free(bars->text[i]);
                 bars->text[i] = t;
             }
@@ -1175,22 +1184,29 @@ static void chart_cooccurrence_heatmap(cairo_t *cr, double w, double h,
         char *g = g_strdup(top->grp + 5);
         char *amp = strstr(g, "&code=");
         *amp = 0;
+        double nseg = top->f[P2P_F_VALUE];
+        char *segs = g_strdup_printf(rd_plural(nseg, "%.0f segment",
+                                               "%.0f segments"), nseg);
         if (ties > 0)
-            title = g_strdup_printf("“%s” and “%s”, with %d other pair%s, are "
-                                    "raised together most often (%.0f segments)",
-                                    g, amp + 6, ties, ties == 1 ? "" : "s",
-                                    top->f[P2P_F_VALUE]);
+            title = g_strdup_printf(rd_plural(ties,
+                "“%s” and “%s”, with %d other pair, are raised together most "
+                "often (%s)",
+                "“%s” and “%s”, with %d other pairs, are raised together most "
+                "often (%s)"), g, amp + 6, ties, segs);
         else
             title = g_strdup_printf("“%s” and “%s” are raised together most "
-                                    "often (%.0f segments)", g, amp + 6,
-                                    top->f[P2P_F_VALUE]);
+                                    "often (%s)", g, amp + 6, segs);
+        g_free(segs);
         g_free(g);
     } else {
         title = g_strdup("Codes raised together");
     }
     char *sub = g_strdup_printf("Transcript segments carrying both codes (any "
                                 "coders), %s", place(c));
-    char *n = g_strdup_printf("n = %u code pairs that occur", pairs->len);
+    char *n = g_strdup_printf(rd_plural(pairs->len, "n = %u code pair that "
+                                                    "occurs",
+                                        "n = %u code pairs that occur"),
+                              pairs->len);
     Box b = frame(cr, w, h, c, title, sub, n);
     guint nc = codes->len;
     if (nc < 2) {
@@ -1211,21 +1227,31 @@ static void chart_cooccurrence_heatmap(cairo_t *cr, double w, double h,
     double x0 = b.x + lw, y0 = b.y;
     RText ct = rtext(lab * 0.9);
     ct.align = PANGO_ALIGN_CENTER;
+    /* Codes are free text: each label is cut with "…" to its slot, one
+     * line, right-aligned against the matrix. */
+    double slot = MAX(lw - s * 0.5, s);
     for (guint i = 0; i < nm; i++) {
         RText rl = lt;
         rl.align = PANGO_ALIGN_RIGHT;
+        rl.width = slot;
+        rl.lines = 1;
         double th;
         lay_size(cr, codes->pdata[i + 1], &rl, NULL, &th);
-        lay_draw(cr, x0 - s * 0.3, y0 + cell * (i + 0.5) - th / 2,
+        lay_draw(cr, x0 - s * 0.3 - slot, y0 + cell * (i + 0.5) - th / 2,
                  codes->pdata[i + 1], &rl);
         /* Column labels slanted under the matrix. */
         cairo_save(cr);
         /* Rising to the column from the lower left, ending at it. */
         cairo_translate(cr, x0 + cell * (i + 0.5), y0 + cell * nm + s * 0.3);
         cairo_rotate(cr, -G_PI / 4);
+        /* At 45°, as long as the room to the left and below allows. */
+        double room = MIN(x0 + cell * (i + 0.5) - b.x,
+                          b.y + b.h - (y0 + cell * nm + s * 0.3));
         RText cl = lt;
         cl.align = PANGO_ALIGN_RIGHT;
-        lay_draw(cr, 0, -lab * 0.7, codes->pdata[i], &cl);
+        cl.width = MAX(MIN(slot, room * G_SQRT2 - lab), s);
+        cl.lines = 1;
+        lay_draw(cr, -cl.width, -lab * 0.7, codes->pdata[i], &cl);
         cairo_restore(cr);
     }
     for (guint i = 0; i < pairs->len; i++) {
@@ -1408,14 +1434,19 @@ static void chart_country_comparison(cairo_t *cr, double w, double h,
         /* A proportion's n is its pooled denominator. */
         char *d = rd_format(rd, rd_find(rd, "ALL", ind, "all"), P2P_F_DEN,
                             FMT_COUNT);
-        n = g_strdup_printf("n = %s %s, %u countries", d, def->denominator,
-                            ccs->len);
+        n = g_strdup_printf(rd_plural(ccs->len, "n = %s %s, %u country",
+                                      "n = %s %s, %u countries"),
+                            d, def->denominator, ccs->len);
         g_free(d);
     } else {
         char *tot = fmt_result(rd, "ALL", "clients_reached", "all",
                                FMT_COUNT);
-        n = g_strdup_printf("n = %s clients reached in %u countries", tot,
-                            ccs->len);
+        char *nc = g_strdup_printf(rd_plural_text(tot, "n = %s client reached",
+                                                  "n = %s clients reached"),
+                                   tot);
+        n = g_strdup_printf(rd_plural(ccs->len, "%s in %u country",
+                                      "%s in %u countries"), nc, ccs->len);
+        g_free(nc);
         g_free(tot);
     }
     Box b = frame(cr, w, h, c, title, sub, n);
@@ -1494,11 +1525,18 @@ gboolean chart_render_file(const ChartDef *def, const ReportData *rd,
         kind = SVG;
     else if (g_str_has_suffix(path, ".pdf") || g_str_has_suffix(path, ".PDF"))
         kind = PDF;
+    /* Every format through the output's stream, so that a chart replaces
+     * its file only once whole. */
+    P2pOutput *out = p2p_output_open(path, error);
+    if (!out)
+        return FALSE;
     cairo_surface_t *sf;
     if (kind == SVG)
-        sf = cairo_svg_surface_create(path, width, height);
+        sf = cairo_svg_surface_create_for_stream(lay_write_output, out, width,
+                                                 height);
     else if (kind == PDF)
-        sf = cairo_pdf_surface_create(path, width, height);
+        sf = cairo_pdf_surface_create_for_stream(lay_write_output, out, width,
+                                                 height);
     else
         sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
     if (kind == PDF) {
@@ -1530,15 +1568,10 @@ gboolean chart_render_file(const ChartDef *def, const ReportData *rd,
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS && kind == PNG)
-        st = cairo_surface_write_to_png(sf, path);
+        st = cairo_surface_write_to_png_stream(sf, lay_write_output, out);
     cairo_surface_finish(sf);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(sf);
     cairo_surface_destroy(sf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: %s", path,
-                    cairo_status_to_string(st));
-        return FALSE;
-    }
-    return TRUE;
+    return lay_output_finish(out, st, error);
 }

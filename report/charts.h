@@ -42,9 +42,11 @@ const ChartDef *chart_find(const char *name);
 /* Release the out-strings of ctx. */
 void chart_ctx_clear(ChartCtx *ctx);
 
-/* Render chart def for rd/country into path; the format comes from the
- * extension (.png, .svg, .pdf; anything else is PNG). FALSE and error
- * (P2P_EXIT_DB) when the file cannot be written. */
+/* Render chart def for rd/country into path ("-": stdout), through a
+ * temporary file renamed over path once whole (lib/output.h); the format
+ * comes from the extension (.png, .svg, .pdf; anything else is PNG). FALSE
+ * and error (P2P_EXIT_DB, "PATH: strerror (what)") when the file cannot be
+ * written; path is then left as it was. */
 gboolean chart_render_file(const ChartDef *def, const ReportData *rd,
                            const char *country, int width, int height,
                            const char *path, GError **error);

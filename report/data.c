@@ -3,6 +3,7 @@
 #include "data.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "db.h"
 
@@ -39,6 +40,34 @@ const char *rd_country_own(const char *cc)
         if (strcmp(cc, country_names[i].cc) == 0)
             return country_names[i].own;
     return cc;
+}
+
+/* "2019-03" -> "March 2019"; the key itself when it is not a month. */
+static char *month_words(const char *key)
+{
+    static const char *const names[12] = {
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December"
+    };
+    int y = 0, m = 0;
+    char end = 0;
+    if (sscanf(key, "%4d-%2d%c", &y, &m, &end) != 2 || m < 1 || m > 12)
+        return g_strdup(key);
+    return g_strdup_printf("%s %d", names[m - 1], y);
+}
+
+char *rd_period(const ReportData *rd)
+{
+    if (!*rd->month_first)
+        return g_strdup("no encounter recorded");
+    char *a = month_words(rd->month_first);
+    if (strcmp(rd->month_first, rd->month_last) == 0)
+        return a;
+    char *b = month_words(rd->month_last);
+    char *t = g_strdup_printf("%s – %s", a, b);
+    g_free(a);
+    g_free(b);
+    return t;
 }
 
 GDateTime *rd_now(void)
@@ -109,11 +138,15 @@ void report_data_free(ReportData *rd)
     g_free(rd->run_version);
     g_free(rd->key_fingerprint);
     g_free(rd->generated);
-    g_free(rd->date_first);
-    g_free(rd->date_last);
+    g_free(rd->month_first);
+    g_free(rd->month_last);
     p2p_results_free(rd->rs);
     if (rd->figures)
         g_ptr_array_unref(rd->figures);
+    if (rd->series)
+        g_hash_table_unref(rd->series);
+    if (rd->by_key)
+        g_hash_table_unref(rd->by_key);
     if (rd->sources)
         g_ptr_array_unref(rd->sources);
     if (rd->countries)
@@ -146,14 +179,47 @@ static gboolean load_run(sqlite3 *db, ReportData *rd, GError **error)
     return TRUE;
 }
 
-/* The run's whole-period figures, as p2p_results_load read them. */
+/* Index keys: the fields joined by U+001F, a control character that no
+ * stored text holds (ingest rejects them). Caller g_frees. */
+static char *series_key(const char *country, const char *figure)
+{
+    return g_strconcat(country, "\x1f", figure, NULL);
+}
+
+static char *figure_key(const char *country, const char *figure,
+                        const char *grp, const char *key)
+{
+    return g_strconcat(country, "\x1f", figure, "\x1f", grp, "\x1f", key,
+                       NULL);
+}
+
+/* The run's whole-period figures, as p2p_results_load read them, indexed
+ * by series and by key. */
 static void take_figures(ReportData *rd)
 {
     rd->figures = g_ptr_array_new();
+    rd->series = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify)g_ptr_array_unref);
+    rd->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < rd->rs->figures->len; i++) {
         P2pFigure *f = rd->rs->figures->pdata[i];
-        if (strcmp(f->period, "all") == 0)
-            g_ptr_array_add(rd->figures, f);
+        if (strcmp(f->period, "all") != 0)
+            continue;
+        g_ptr_array_add(rd->figures, f);
+        char *sk = series_key(f->country, f->figure);
+        GPtrArray *series = g_hash_table_lookup(rd->series, sk);
+        if (!series) {
+            series = g_ptr_array_new();
+            g_hash_table_insert(rd->series, sk, series);
+        } else {
+            g_free(sk);
+        }
+        g_ptr_array_add(series, f);
+        char *fk = figure_key(f->country, f->figure, f->grp, f->key);
+        if (!g_hash_table_contains(rd->by_key, fk))
+            g_hash_table_insert(rd->by_key, fk, f);
+        else
+            g_free(fk);
     }
 }
 
@@ -290,22 +356,25 @@ static gboolean load_dates(sqlite3 *db, ReportData *rd, GError **error)
 {
     sqlite3_stmt *st = NULL;
     gboolean all = strcmp(rd->scope, "ALL") == 0;
-    /* Two statements so that a country's query uses the primary key. */
+    /* Two statements so that a country's query uses the primary key; only
+     * the months leave the database. */
     if (sqlite3_prepare_v2(db, all
-            ? "SELECT min(date), max(date) FROM encounters"
-            : "SELECT min(date), max(date) FROM encounters WHERE country = ?1",
+            ? "SELECT substr(min(date), 1, 7), substr(max(date), 1, 7) "
+              "FROM encounters"
+            : "SELECT substr(min(date), 1, 7), substr(max(date), 1, 7) "
+              "FROM encounters WHERE country = ?1",
             -1, &st, NULL) != SQLITE_OK)
         return p2p_db_fail(db, "reading encounters", error);
     if (!all)
         sqlite3_bind_text(st, 1, rd->scope, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        rd->date_first = col_text(st, 0);
-        rd->date_last = col_text(st, 1);
+        rd->month_first = col_text(st, 0);
+        rd->month_last = col_text(st, 1);
     }
     sqlite3_finalize(st);
-    if (!rd->date_first) {
-        rd->date_first = g_strdup("");
-        rd->date_last = g_strdup("");
+    if (!rd->month_first) {
+        rd->month_first = g_strdup("");
+        rd->month_last = g_strdup("");
     }
     return TRUE;
 }
@@ -518,9 +587,9 @@ ReportData *report_data_load(sqlite3 *db, const char *scope, gint64 run_id,
     }
     if (!rd->sources)
         rd->sources = g_ptr_array_new_with_free_func(source_free);
-    if (!rd->date_first) {
-        rd->date_first = g_strdup("");
-        rd->date_last = g_strdup("");
+    if (!rd->month_first) {
+        rd->month_first = g_strdup("");
+        rd->month_last = g_strdup("");
     }
     p2p_results_suppress(rd->rs, k);
     suppress_figures(rd);
@@ -561,10 +630,12 @@ GPtrArray *rd_figures(const ReportData *rd, const char *country,
                       const char *figure, const char *grp)
 {
     GPtrArray *out = g_ptr_array_new();
-    for (guint i = 0; i < rd->figures->len; i++) {
-        ReportFigure *f = rd->figures->pdata[i];
-        if (strcmp(f->country, country) == 0 && strcmp(f->figure, figure) == 0
-            && (!grp || strcmp(f->grp, grp) == 0))
+    char *sk = series_key(country, figure);
+    GPtrArray *series = g_hash_table_lookup(rd->series, sk);
+    g_free(sk);
+    for (guint i = 0; series && i < series->len; i++) {
+        ReportFigure *f = series->pdata[i];
+        if (!grp || strcmp(f->grp, grp) == 0)
             g_ptr_array_add(out, f);
     }
     return out;
@@ -574,13 +645,43 @@ const ReportFigure *rd_figure(const ReportData *rd, const char *country,
                               const char *figure, const char *grp,
                               const char *key)
 {
-    for (guint i = 0; i < rd->figures->len; i++) {
-        ReportFigure *f = rd->figures->pdata[i];
-        if (strcmp(f->country, country) == 0 && strcmp(f->figure, figure) == 0
-            && strcmp(f->grp, grp) == 0 && strcmp(f->key, key) == 0)
-            return f;
+    char *fk = figure_key(country, figure, grp, key);
+    const ReportFigure *f = g_hash_table_lookup(rd->by_key, fk);
+    g_free(fk);
+    return f;
+}
+
+/* Site names by a name -> double * table of sizes, largest first. */
+static int cmp_largest_site(gconstpointer a, gconstpointer b, gpointer size)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    double sx = *(double *)g_hash_table_lookup(size, x);
+    double sy = *(double *)g_hash_table_lookup(size, y);
+    return sx != sy ? (sx < sy ? 1 : -1) : strcmp(x, y);
+}
+
+GPtrArray *rd_sites(const ReportData *rd, const char *country)
+{
+    GPtrArray *rows = rd_figures(rd, country, "reach_by_site", NULL);
+    GHashTable *size = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                             g_free);
+    GPtrArray *names = g_ptr_array_new();
+    for (guint i = 0; i < rows->len; i++) {
+        const ReportFigure *f = rows->pdata[i];
+        if (g_hash_table_contains(size, f->key))
+            continue;
+        const ReportFigure *all = rd_figure(rd, country, "reach_by_site",
+                                            "all", f->key);
+        double *v = g_new(double, 1);
+        *v = all && all->state2 == P2P_CELL_SHOWN && !isnan(all->value2)
+                 ? all->value2 : -1;
+        g_hash_table_insert(size, f->key, v);
+        g_ptr_array_add(names, f->key);
     }
-    return NULL;
+    g_ptr_array_sort_with_data(names, cmp_largest_site, size);
+    g_hash_table_unref(size);
+    g_ptr_array_unref(rows);
+    return names;
 }
 
 char *rd_format_number(double v, RFmt fmt)
@@ -625,6 +726,17 @@ char *rd_format_figure(const ReportData *rd, const ReportFigure *f, int which,
     if (isnan(v))
         return g_strdup("–");
     return rd_format_number(v, fmt);
+}
+
+const char *rd_plural(double n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+const char *rd_plural_text(const char *count, const char *one,
+                           const char *many)
+{
+    return strcmp(count, "1") == 0 ? one : many;
 }
 
 int rd_cmp_str(gconstpointer a, gconstpointer b)

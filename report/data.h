@@ -40,11 +40,20 @@ typedef struct {
     char *run_version;      /* toolkit version that ran it */
     char *key_fingerprint;  /* meta key_fingerprint, "" when none */
     char *generated;        /* today, YYYY-MM-DD (UTC) */
-    char *date_first;       /* first encounter date in scope, "" when none */
-    char *date_last;        /* last encounter date in scope */
+    char *month_first;      /* first month with an encounter in scope,
+                               "YYYY-MM", "" when none: never the day, since
+                               the first and last dates of a small scope can
+                               point at one person's encounter */
+    char *month_last;       /* last month with an encounter, "YYYY-MM" */
     P2pResultSet *rs;       /* the run's rows, suppressed with k; owned */
     GPtrArray *figures;     /* of ReportFigure *, borrowed from rs (period
                                'all'), suppressed */
+    GHashTable *series;     /* "CC\x1ffigure" -> GPtrArray of ReportFigure *
+                               (borrowed), in stored order; the table owns
+                               its keys and arrays. Built once on loading, so
+                               that 10,000 sites are not 10^8 comparisons */
+    GHashTable *by_key;     /* "CC\x1ffigure\x1fgrp\x1fkey" -> ReportFigure *
+                               (borrowed; the first stored); owns its keys */
     GPtrArray *sources;     /* of ReportSource *, owned */
     GPtrArray *countries;   /* of char * (owned): countries with results,
                                in the consortium's order; for CC just CC */
@@ -83,10 +92,18 @@ const P2pResult *rd_find(const ReportData *rd, const char *country,
 gboolean rd_value(const P2pResult *r, int field, double *v);
 
 /* Figure rows of one country and figure (grp NULL: any), in stored order.
- * Returns a new array of borrowed pointers (g_ptr_array_unref it). */
+ * Returns a new array of borrowed pointers (g_ptr_array_unref it). Costs
+ * the series' length, not every figure's. */
 GPtrArray *rd_figures(const ReportData *rd, const char *country,
                       const char *figure, const char *grp);
-/* One figure row or NULL. Borrowed. */
+/* The sites of a country's reach_by_site figures, largest first by their
+ * published encounters (the site's "all" row), then by name in byte order.
+ * A withheld count sorts after every published one, so that the order
+ * tells nothing about it. Returns a new array of borrowed names
+ * (g_ptr_array_unref it). */
+GPtrArray *rd_sites(const ReportData *rd, const char *country);
+
+/* One figure row or NULL, by a hash lookup. Borrowed. */
 const ReportFigure *rd_figure(const ReportData *rd, const char *country,
                               const char *figure, const char *grp,
                               const char *key);
@@ -106,6 +123,23 @@ char *rd_format_figure(const ReportData *rd, const ReportFigure *f, int which,
                        RFmt fmt);
 /* A shown number in style fmt. Caller g_frees. */
 char *rd_format_number(double v, RFmt fmt);
+
+/* The period of rd's encounters as published, in months: "March 2019 –
+ * October 2020", "March 2019" for a single month, "no encounter recorded".
+ * Caller g_frees. */
+char *rd_period(const ReportData *rd);
+
+/* The singular or plural form of a message for a count n, as ngettext(3)
+ * chooses it (English: one when n is 1, else many). one and many are whole
+ * messages, usually printf formats taking the count, so that a later move
+ * to ngettext changes only this function: never build a plural from parts
+ * ("site%s"). Returns one or many (borrowed). */
+const char *rd_plural(double n, const char *one, const char *many)
+    G_GNUC_FORMAT(2) G_GNUC_FORMAT(3);
+/* The same for a count as published (rd_format's text): singular for "1"
+ * only, plural for any other number, "<5", "c" and "–". */
+const char *rd_plural_text(const char *count, const char *one,
+                           const char *many) G_GNUC_FORMAT(2) G_GNUC_FORMAT(3);
 
 /* English name and the country's own name of a code ("GR" -> "Greece",
  * "Ελλάδα"); the code itself when unknown. Static strings. */

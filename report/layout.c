@@ -15,7 +15,7 @@
 
 RText rtext(double size)
 {
-    RText s = { size, FALSE, FALSE, FALSE, 0, PANGO_ALIGN_LEFT, GREY_TEXT };
+    RText s = { size, FALSE, FALSE, FALSE, 0, PANGO_ALIGN_LEFT, GREY_TEXT, 0 };
     return s;
 }
 
@@ -46,6 +46,12 @@ static PangoLayout *lay_new(cairo_t *cr, const char *text, const RText *s)
         pango_layout_set_width(l, (int)(s->width * PANGO_SCALE));
         pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
         pango_layout_set_alignment(l, s->align);
+        if (s->lines > 0) {
+            /* A negative height counts lines: wrap up to that many, then
+             * ellipsize the last (pango_layout_set_height). */
+            pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+            pango_layout_set_height(l, -s->lines);
+        }
     }
     if (s->markup)
         pango_layout_set_markup(l, text, -1);
@@ -128,32 +134,32 @@ static cairo_status_t discard(void *closure, const unsigned char *data,
     return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_status_t to_stdout(void *closure, const unsigned char *data,
+cairo_status_t lay_write_output(void *out, const unsigned char *data,
                                 unsigned int length)
 {
-    return fwrite(data, 1, length, stdout) == length ? CAIRO_STATUS_SUCCESS
-                                                     : CAIRO_STATUS_WRITE_ERROR;
+    return p2p_output_write(out, data, length) ? CAIRO_STATUS_SUCCESS
+                                               : CAIRO_STATUS_WRITE_ERROR;
 }
 
-Doc *doc_new(const char *path, int total_pages, GError **error)
+gboolean lay_output_finish(P2pOutput *out, cairo_status_t st, GError **error)
+{
+    /* A write error without an errno is not the output's: report cairo's. */
+    if (st == CAIRO_STATUS_SUCCESS
+        || (st == CAIRO_STATUS_WRITE_ERROR && p2p_output_errno(out)))
+        return p2p_output_commit(out, error);
+    g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: %s (rendering)",
+                p2p_output_name(out), cairo_status_to_string(st));
+    p2p_output_abort(out);
+    return FALSE;
+}
+
+Doc *doc_new(P2pOutput *out, int total_pages)
 {
     Doc *d = g_new0(Doc, 1);
-    if (path && strcmp(path, "-") == 0)
-        d->surface = cairo_pdf_surface_create_for_stream(to_stdout, NULL, A4_W,
-                                                         A4_H);
-    else if (path)
-        d->surface = cairo_pdf_surface_create(path, A4_W, A4_H);
-    else
-        d->surface = cairo_pdf_surface_create_for_stream(discard, NULL, A4_W,
-                                                         A4_H);
-    if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: %s",
-                    path ? path : "pdf",
-                    cairo_status_to_string(cairo_surface_status(d->surface)));
-        cairo_surface_destroy(d->surface);
-        g_free(d);
-        return NULL;
-    }
+    d->surface = out ? cairo_pdf_surface_create_for_stream(lay_write_output,
+                                                           out, A4_W, A4_H)
+                     : cairo_pdf_surface_create_for_stream(discard, NULL,
+                                                           A4_W, A4_H);
     d->cr = cairo_create(d->surface);
     lay_setup(d->cr);
     d->page = 1;
@@ -222,24 +228,21 @@ void doc_goto(Doc *d, double y)
     d->y = y;
 }
 
-gboolean doc_finish(Doc *d, int *out_pages, GError **error)
+cairo_status_t doc_finish(Doc *d, int *out_pages)
 {
     draw_footer(d);
     cairo_show_page(d->cr);
     if (out_pages)
         *out_pages = d->page;
+    cairo_status_t st = cairo_status(d->cr);
     cairo_destroy(d->cr);
     cairo_surface_finish(d->surface);
-    cairo_status_t st = cairo_surface_status(d->surface);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(d->surface);
     cairo_surface_destroy(d->surface);
     g_free(d->footer);
     g_free(d);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "writing the PDF: %s",
-                    cairo_status_to_string(st));
-        return FALSE;
-    }
-    return TRUE;
+    return st;
 }
 
 void doc_bookmark(Doc *d, int level, const char *text)

@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include "output.h"
 #include "palette.h"
 
 /* Font families, first with full coverage of the partners' scripts. */
@@ -23,6 +24,10 @@ typedef struct {
                                LEFT starts at x, RIGHT ends at x, CENTER
                                centres on x) */
     RColor color;           /* text colour */
+    int lines;              /* with width > 0: at most this many lines, the
+                               last one cut with an ellipsis ("…"), so free
+                               text (site names, codes) keeps to its slot;
+                               0 = as many as it takes */
 } RText;
 
 /* A default style of the given size. */
@@ -42,6 +47,17 @@ void lay_draw_vertical(cairo_t *cr, double x, double y, const char *text,
 void lay_size(cairo_t *cr, const char *text, const RText *style, double *w,
               double *h);
 
+/* ---- output ------------------------------------------------------------ */
+
+/* A cairo_write_func_t writing to the P2pOutput given as closure. */
+cairo_status_t lay_write_output(void *out, const unsigned char *data,
+                                unsigned int length);
+/* After cairo rendered into out with status st: commit out on success, and
+ * on a write error too, so that the error names the file and errno; on any
+ * other failure abort it (nothing is left behind) and say what cairo said.
+ * FALSE and error (P2P_EXIT_DB) on failure. Frees out either way. */
+gboolean lay_output_finish(P2pOutput *out, cairo_status_t st, GError **error);
+
 /* Escape text for use inside markup. Caller g_frees. */
 char *lay_escape(const char *text);
 
@@ -52,13 +68,15 @@ typedef struct Doc Doc;
 /* A table: the first row added is the header. Cells hold Pango markup. */
 typedef struct RTable RTable;
 
-/* A new document writing to path, or counting pages only when path is NULL.
- * total_pages is the page count for the footers (0: unknown). NULL and
- * error (P2P_EXIT_DB) when the file cannot be created. */
-Doc *doc_new(const char *path, int total_pages, GError **error);
-/* Finish the last page and write the file. FALSE and error (P2P_EXIT_DB)
- * when cairo reports a failure. Frees doc either way. */
-gboolean doc_finish(Doc *doc, int *out_pages, GError **error);
+/* A new document writing to out (borrowed; the caller commits it after
+ * doc_finish), or counting pages only when out is NULL. total_pages is the
+ * page count for the footers (0: unknown). A failure is cairo's sticky
+ * status, returned by doc_finish. */
+Doc *doc_new(P2pOutput *out, int total_pages);
+/* Finish the last page and the PDF. out pages (may be NULL): the page
+ * count. Returns cairo's status (CAIRO_STATUS_WRITE_ERROR when out could
+ * not be written). Frees doc either way. */
+cairo_status_t doc_finish(Doc *doc, int *out_pages);
 
 cairo_surface_t *doc_surface(Doc *doc);   /* borrowed */
 cairo_t *doc_cairo(Doc *doc);             /* borrowed */

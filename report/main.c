@@ -1,5 +1,6 @@
 /* main.c: p2p-report — the command line: national and consortium PDF
  * reports and evidence charts from the stored analysis. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "charts.h"
 #include "data.h"
 #include "db.h"
+#include "output.h"
 #include "report_doc.h"
 
 static char *opt_db, *opt_country, *opt_output, *opt_chart;
@@ -166,6 +168,11 @@ int main(int argc, char **argv)
         return fail(P2P_EXIT_USAGE, "refusing to write a PDF to a terminal; "
                     "give -o FILE.pdf");
 
+    /* Before the database is opened: -o must never name it, its key or
+     * another SQLite file. */
+    if (!p2p_output_check(opt_output, opt_db, NULL, &error))
+        return fail_error(error);
+
     sqlite3 *db = p2p_db_open(opt_db, FALSE, &error);
     if (!db)
         return fail_error(error);
@@ -193,7 +200,8 @@ int main(int argc, char **argv)
     report_data_free(rd);
     if (!ok)
         return fail_error(error);
-    if (fflush(stdout) != 0)
-        return fail(P2P_EXIT_DB, "writing stdout failed");
+    /* A full disk on stdout is an output failure too. */
+    if (fclose(stdout) != 0)
+        return fail(P2P_EXIT_DB, "stdout: %s (writing)", g_strerror(errno));
     return P2P_EXIT_OK;
 }

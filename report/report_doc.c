@@ -192,9 +192,7 @@ static void title_page(Rep *r)
     doc_skip(d, 40);
     RText meta = rtext(10);
     meta.markup = TRUE;
-    char *period = *rd->date_first
-        ? g_strdup_printf("%s to %s", rd->date_first, rd->date_last)
-        : g_strdup("no encounter recorded");
+    char *period = rd_period(rd);
     int nfiles = rd->sources->len;
     GString *src = g_string_new(NULL);
     for (int i = 0; i < nfiles && i < 12; i++) {
@@ -220,17 +218,20 @@ static void title_page(Rep *r)
         countries = g_string_free(c, FALSE);
     }
     char *ec = countries ? lay_escape(countries) : NULL;
+    char *files = g_strdup_printf(rd_plural(nfiles, "%d file loaded",
+                                            "%d files loaded"), nfiles);
     char *txt = g_strdup_printf(
         "<b>Period</b>   %s\n%s%s%s"
-        "<b>Sources</b>   %d file%s loaded: %s\n"
+        "<b>Sources</b>   %s: %s\n"
         "<b>Analysis</b>   run %" G_GINT64_FORMAT " of %s\n"
         "<b>Small cells</b>   counts below %d are not published\n"
         "<b>Generated</b>   %s",
         period, ec ? "<b>Countries</b>   " : "", ec ? ec : "", ec ? "\n" : "",
-        nfiles, nfiles == 1 ? "" : "s", src->str, rd->run_id, rd->run_time,
+        files, src->str, rd->run_id, rd->run_time,
         rd->k, rd->generated);
     doc_text(d, txt, &meta);
     g_free(txt);
+    g_free(files);
     g_free(ec);
     g_free(countries);
     g_free(period);
@@ -361,6 +362,128 @@ static void section_key_figures(Rep *r)
     doc_table(r->doc, t);
 }
 
+/* A print table of 10,000 sites helps nobody: beyond SITES_ALL sites a
+ * country shows its SITES_TOP largest and one row for the others. */
+#define SITES_ALL 30
+#define SITES_TOP 25
+
+/* One site's row: clients by worker type, and its encounters — its "all"
+ * row when stored, else the sum of the worker types when each of them is
+ * published. */
+static void site_row(Rep *r, RTable *t, const char *cc, const char *site)
+{
+    if (r->all)
+        rtable_cell(t, cc);
+    rtable_cell(t, *site ? site : "(no site recorded)");
+    double enc = 0;
+    gboolean enc_ok = TRUE, enc_any = FALSE;
+    for (int w = 0; w < 3; w++) {
+        const ReportFigure *f = rd_figure(r->rd, cc, "reach_by_site",
+                                          wgroups[w], site);
+        rtable_take(t, f ? rd_format_figure(r->rd, f, 1, FMT_COUNT)
+                         : g_strdup("0"));
+        if (f && !isnan(f->value2)) {
+            enc_any = TRUE;
+            if (f->state2 != P2P_CELL_SHOWN)
+                enc_ok = FALSE;
+            else
+                enc += f->value2;
+        }
+    }
+    const ReportFigure *fa = rd_figure(r->rd, cc, "reach_by_site", "all",
+                                       site);
+    if (fa)
+        rtable_take(t, rd_format_figure(r->rd, fa, 2, FMT_COUNT));
+    else if (enc_any && enc_ok)
+        rtable_take(t, rd_format_number(enc, FMT_COUNT));
+    else
+        rtable_cell(t, enc_any ? "c" : "–");
+}
+
+/* The sites after the first SITES_TOP in one row: how many, and their
+ * encounters added up — published only when every one of them is, since
+ * the sum with a withheld site in it would give that site back by
+ * subtraction. Clients are not additive across sites (a client meets
+ * several), so their cells stay empty. */
+static void other_sites_row(Rep *r, RTable *t, const char *cc,
+                            GPtrArray *sites)
+{
+    guint n = sites->len - SITES_TOP;
+    double enc = 0;
+    gboolean shown = TRUE;
+    for (guint i = SITES_TOP; i < sites->len; i++) {
+        const ReportFigure *fa = rd_figure(r->rd, cc, "reach_by_site", "all",
+                                           sites->pdata[i]);
+        if (!fa || fa->state2 != P2P_CELL_SHOWN || isnan(fa->value2))
+            shown = FALSE;
+        else
+            enc += fa->value2;
+    }
+    if (r->all)
+        rtable_cell(t, cc);
+    rtable_take(t, g_strdup_printf(rd_plural(n, "%u other site",
+                                             "%u other sites"), n));
+    for (int w = 0; w < 3; w++)
+        rtable_cell(t, "");
+    if (!shown)
+        rtable_cell(t, "c");
+    else if (enc >= 1 && enc < r->rd->k)
+        rtable_take(t, g_strdup_printf("<%d", r->rd->k));
+    else
+        rtable_take(t, rd_format_number(enc, FMT_COUNT));
+}
+
+static void site_table(Rep *r)
+{
+    doc_heading(r->doc, 2, "Reach by site");
+    RTable *t = rtable_new(r->all ? 6 : 5, r->all ? "llrrrr" : "lrrrr");
+    if (r->all)
+        rtable_cell(t, "Country");
+    rtable_cell(t, "Site");
+    rtable_cell(t, "Peer");
+    rtable_cell(t, "Professional");
+    rtable_cell(t, "Mixed");
+    rtable_cell(t, "Encounters");
+    guint any = 0, cut = 0;
+    for (guint c = 0; c < r->rd->countries->len; c++) {
+        const char *cc = r->rd->countries->pdata[c];
+        GPtrArray *sites = rd_sites(r->rd, cc);
+        gboolean many = sites->len > SITES_ALL;
+        guint shown = many ? SITES_TOP : sites->len;
+        for (guint i = 0; i < shown; i++)
+            site_row(r, t, cc, sites->pdata[i]);
+        if (many) {
+            other_sites_row(r, t, cc, sites);
+            cut++;
+        }
+        any += sites->len;
+        g_ptr_array_unref(sites);
+    }
+    if (!any) {
+        rtable_free(t);
+        doc_para(r->doc, "No site was recorded.");
+        return;
+    }
+    GString *p = g_string_new(
+        "Clients reached at each site by worker type, and the site's "
+        "encounters, the sites with most encounters first. Encounters with "
+        "no site recorded are left out, so the sites need not add up to all "
+        "encounters.");
+    if (cut)
+        g_string_append_printf(p, " Where a country has more than %d sites, "
+                               "its %d largest are listed and the others "
+                               "share one row: their number and their "
+                               "encounters, shown only when every one of "
+                               "them is published (clients are not added up "
+                               "across sites: a client can be met at "
+                               "several).", SITES_ALL, SITES_TOP);
+    doc_para(r->doc, p->str);
+    g_string_free(p, TRUE);
+    doc_table(r->doc, t);
+    if (!r->all)
+        figure(r, "reach_by_site", r->rd->scope, 260, NULL, NULL);
+}
+
 static void section_reach(Rep *r)
 {
     static const KeyRow rows[] = {
@@ -406,75 +529,7 @@ static void section_reach(Rep *r)
         doc_table(r->doc, t);
         figure(r, "reach_by_worker_type", cc, 190, NULL, NULL);
     }
-    doc_heading(r->doc, 2, "Reach by site");
-    gboolean any = FALSE;
-    RTable *t = rtable_new(r->all ? 6 : 5, r->all ? "llrrrr" : "lrrrr");
-    if (r->all)
-        rtable_cell(t, "Country");
-    rtable_cell(t, "Site");
-    rtable_cell(t, "Peer");
-    rtable_cell(t, "Professional");
-    rtable_cell(t, "Mixed");
-    rtable_cell(t, "Encounters");
-    for (guint c = 0; c < r->rd->countries->len; c++) {
-        const char *cc = r->rd->countries->pdata[c];
-        GPtrArray *rows_f = rd_figures(r->rd, cc, "reach_by_site", NULL);
-        GPtrArray *sites = g_ptr_array_new();
-        for (guint i = 0; i < rows_f->len; i++) {
-            const ReportFigure *f = rows_f->pdata[i];
-            gboolean seen = FALSE;
-            for (guint j = 0; j < sites->len && !seen; j++)
-                seen = strcmp(sites->pdata[j], f->key) == 0;
-            if (!seen)
-                g_ptr_array_add(sites, f->key);
-        }
-        for (guint i = 0; i < sites->len; i++) {
-            const char *site = sites->pdata[i];
-            any = TRUE;
-            if (r->all)
-                rtable_cell(t, cc);
-            rtable_cell(t, *site ? site : "(no site recorded)");
-            double enc = 0;
-            gboolean enc_ok = TRUE, enc_any = FALSE;
-            for (int w = 0; w < 3; w++) {
-                const ReportFigure *f = rd_figure(r->rd, cc, "reach_by_site",
-                                                  wgroups[w], site);
-                rtable_take(t, f ? rd_format_figure(r->rd, f, 1, FMT_COUNT)
-                                 : g_strdup("0"));
-                if (f && !isnan(f->value2)) {
-                    enc_any = TRUE;
-                    if (f->state2 != P2P_CELL_SHOWN)
-                        enc_ok = FALSE;
-                    else
-                        enc += f->value2;
-                }
-            }
-            /* The site's encounters: its "all" row when stored, else the
-             * sum of the worker types when each of them is published. */
-            const ReportFigure *fa = rd_figure(r->rd, cc, "reach_by_site",
-                                               "all", site);
-            if (fa)
-                rtable_take(t, rd_format_figure(r->rd, fa, 2, FMT_COUNT));
-            else if (enc_any && enc_ok)
-                rtable_take(t, rd_format_number(enc, FMT_COUNT));
-            else
-                rtable_cell(t, enc_any ? "c" : "–");
-        }
-        g_ptr_array_unref(sites);
-        g_ptr_array_unref(rows_f);
-    }
-    if (any) {
-        doc_para(r->doc, "Clients reached at each site by worker type, and "
-                         "the site's encounters. Encounters with no site "
-                         "recorded are left out, so the sites need not add "
-                         "up to all encounters.");
-        doc_table(r->doc, t);
-        if (!r->all)
-            figure(r, "reach_by_site", r->rd->scope, 260, NULL, NULL);
-    } else {
-        rtable_free(t);
-        doc_para(r->doc, "No site was recorded.");
-    }
+    site_table(r);
 }
 
 static void section_demographics(Rep *r)
@@ -1140,24 +1195,29 @@ gboolean report_doc_write(const ReportData *rd, const char *path, int *pages,
 {
     /* First pass counts the pages, the second writes "page N of M". */
     int total = 0;
-    Doc *d = doc_new(NULL, 0, error);
-    if (!d)
-        return FALSE;
+    Doc *d = doc_new(NULL, 0);
     build(d, rd);
-    if (!doc_finish(d, &total, error))
+    cairo_status_t st = doc_finish(d, &total);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_DB, "%s: %s (laying out the "
+                    "report)", path, cairo_status_to_string(st));
         return FALSE;
-    d = doc_new(path, total, error);
-    if (!d)
+    }
+    P2pOutput *out = p2p_output_open(path, error);
+    if (!out)
         return FALSE;
+    d = doc_new(out, total);
     cairo_surface_t *sf = doc_surface(d);
     char *title = g_strdup_printf("Peer2Peer %s report: %s",
                                   strcmp(rd->scope, "ALL") == 0
                                       ? "consortium" : "national",
                                   rd_country_en(rd->scope));
+    char *period = rd_period(rd);
     char *subject = g_strdup_printf(
-        "Peer and professional outreach to people who use drugs, %s, %s to "
-        "%s; analysis run %" G_GINT64_FORMAT, rd_country_en(rd->scope),
-        rd->date_first, rd->date_last, rd->run_id);
+        "Peer and professional outreach to people who use drugs, %s, %s; "
+        "analysis run %" G_GINT64_FORMAT, rd_country_en(rd->scope), period,
+        rd->run_id);
+    g_free(period);
     GDateTime *now = rd_now();
     char *date = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     g_date_time_unref(now);
@@ -1173,7 +1233,7 @@ gboolean report_doc_write(const ReportData *rd, const char *path, int *pages,
     g_free(date);
     build(d, rd);
     int second = 0;
-    if (!doc_finish(d, &second, error))
+    if (!lay_output_finish(out, doc_finish(d, &second), error))
         return FALSE;
     if (pages)
         *pages = second;

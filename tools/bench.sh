@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench: generate 1,000,000 encounters (~250,000 referrals), then time
-# ingest, analysis and reports against their reference tools in one run.
+# ingest, analysis and reports against their reference tools in one run;
+# then a national report over one country with 10,000 sites.
 set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,3 +15,5 @@ sh "$top/tools/bench-analyse.sh" "$dir/bench.db"
 if [ -f "$top/tools/bench-report.sh" ]; then
     sh "$top/tools/bench-report.sh" "$dir/bench.db"
 fi
+# One country with 10,000 sites: reach by site must not scan per site.
+sh "$top/tools/bench-sites.sh" "$dir" "$P2P_BIN"

@@ -29,7 +29,13 @@ t_grep "last page number" "page $pages of $pages" gr.txt
 t_grep "country in English" "Greece" gr.txt
 t_grep "country in its own language" "Ελλάδα" gr.txt
 t_grep "Greek site name" "Θεσσαλονίκη" gr.txt
-t_grep "period" "2019-01-01 to 2019-12-12" gr.txt
+t_grep "period in months" "Period January 2019 – December 2019" gr.txt
+# The first and last encounter dates of a small scope can point at one
+# person: no published page or metadata gives them.
+t_eq "no first encounter date in the text" 0 "$(grep -c '2019-01-01' gr.txt)"
+t_eq "no last encounter date in the text" 0 "$(grep -c '2019-12-12' gr.txt)"
+t_grep "subject metadata: the period in months" "Greece, January 2019 – December 2019; analysis run 1" info
+t_eq "no encounter date in the metadata" 0 "$(grep -c '2019-01-01\|2019-12-12' info)"
 t_grep "generated date" "Generated 2026-11-24" gr.txt
 t_grep "sources on the title page" "encounters-2019-2020.csv (encounters)" gr.txt
 # Key figures: encounters, clients reached, share of women with its interval.
@@ -89,6 +95,14 @@ t_grep "countries side by side" "Indicator GR PL LT HU All" all.txt
 t_grep "all files in the annex" "talalkozasok.csv" all.txt
 t_grep "rejects by reason: line numbers stripped" "duplicate encounter_id (first on line …)" all.txt
 t_eq "consortium fonts embedded" "" "$(pdffonts all.pdf | tail -n +3 | awk '$(NF-4) != "yes"')"
+
+# A scope with one month of encounters names that month alone.
+cp study.db one.db
+DB=one.db q "DELETE FROM encounters WHERE country = 'PL' AND substr(date, 1, 7) <> '2019-05'"
+t_ok "a report over one month" report --db one.db --country PL -o one.pdf
+pdftotext one.pdf - | tr -s ' ' >one.txt
+t_grep "a single month alone" "Period May 2019" one.txt
+t_eq "no range for a single month" 0 "$(grep -c 'May 2019 –' one.txt)"
 
 # Output to stdout when -o is absent (stdout not a terminal).
 report --db study.db --country PL >pl.pdf 2>err

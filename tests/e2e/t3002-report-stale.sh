@@ -27,7 +27,7 @@ t_eq "a third run over every country" "3|*|3" \
     "$(q "SELECT run_id, country, data_version FROM analysis_runs ORDER BY run_id DESC LIMIT 1")"
 
 t_exit 6 "unwritable output: exit 6" report --db study.db --country GR -o nodir/x.pdf
-t_grep "unwritable output: said" "p2p-report: nodir/x.pdf: error while writing to output stream" t_err
+t_grep "unwritable output: said" "p2p-report: nodir/x.pdf: No such file or directory (creating a temporary file in nodir)" t_err
 t_exit 6 "full disk: exit 6" report --db study.db --country GR -o /dev/full
 t_exit 6 "unwritable chart: exit 6" report --db study.db --chart forest_plot -o nodir/x.png
 
