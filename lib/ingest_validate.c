@@ -369,6 +369,16 @@ gboolean p2p_row_validate(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     row->client[0] = '\0';
     row->country = NULL;
     *bad_col = -1;
+    /* A quoting slip or a record over its limits (csvsource.h): the fields
+     * cannot be trusted, so the row is rejected on that alone. */
+    if (rec->damage) {
+        int f = rec->damaged_field;
+        *bad_col = f >= 0 && (size_t)f < hm->nfile ? hm->to_canon[f] : -1;
+        g_string_append(reason, rec->damage);
+        if (*bad_col < 0 && f >= 0)
+            g_string_append_printf(reason, " (field %d)", f + 1);
+        return FALSE;
+    }
     if (rec->nfields != hm->nfile) {
         g_string_append_printf(reason, "row has %zu field%s, header has %zu",
                                rec->nfields, rec->nfields == 1 ? "" : "s", hm->nfile);
