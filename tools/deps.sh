@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential pkg-config libcsv-dev libsqlite3-dev sqlite3 libgsl-dev
 libcairo2-dev libpango1.0-dev libglib2.0-dev libsodium-dev libssl-dev clang
-libclang-rt-14-dev fonts-noto-core fonts-dejavu-core qpdf poppler-utils time"
+libclang-rt-14-dev fonts-noto-core fonts-dejavu-core qpdf poppler-utils time
+python3"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
