@@ -78,7 +78,7 @@ fuzz: deps
 	sh tests/fuzz/run-fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS)
 	$(MAKE) programs
 	COUNT=$(CSV_DIFF_COUNT) SEED=$$(date +%s) P2P_BIN=$(abspath $(BUILD)) \
-	  sh tests/e2e/t1010-csv-differential.sh
+	  sh tests/e2e/t1012-csv-differential.sh
 
 deps:
 	@sh tools/deps.sh

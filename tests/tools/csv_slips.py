@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """csv_slips.py: the differential test of p2p-ingest's CSV reading against
-Python's csv module (tests/e2e/t1010-csv-differential.sh runs it).
+Python's csv module (tests/e2e/t1012-csv-differential.sh runs it).
 
   csv_slips.py gen DIR COUNT SEED   write DIR/fNNNNN.csv, small encounters
                                     files with 1-3 quoting slips each, and

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t1010: p2p-ingest reads CSV as Python's csv module does, and a quoting slip
+# t1012: p2p-ingest reads CSV as Python's csv module does, and a quoting slip
 # rejects its own row and nothing else. COUNT generated encounters files
 # (default 2000; `make fuzz` runs more, with SEED) with 1-3 slips each —
 # "Lisboa" , / "Lisboa"x /  "Lisboa" — among quotes inside unquoted fields,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t1009: endless and huge inputs end with a clear error (or a rejected row)
+# t1011: endless and huge inputs end with a clear error (or a rejected row)
 # in bounded memory and no temporary space, and the other files of the run
 # still load: /dev/zero, a FIFO that never ends, a 10-million-column header,
 # a 1 GB field between good rows, an endless row after a good header.
