@@ -70,9 +70,15 @@ $(FUZZ_BIN): tests/fuzz/fuzz_ingest.c $(LIB_SRC) $(SCHEMAS)
 	clang $(STD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) -o $@ \
 	  tests/fuzz/fuzz_ingest.c build/fuzz/libp2p.a $(PKG_LIBS)
 FUZZ_SECONDS ?= 60
+# Then the CSV differential test against Python's csv module, longer than
+# in make check and with a new seed each time (the test prints it).
+CSV_DIFF_COUNT ?= 50000
 fuzz: deps
 	$(MAKE) $(FUZZ_BIN)
 	sh tests/fuzz/run-fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS)
+	$(MAKE) programs
+	COUNT=$(CSV_DIFF_COUNT) SEED=$$(date +%s) P2P_BIN=$(abspath $(BUILD)) \
+	  sh tests/e2e/t1012-csv-differential.sh
 
 deps:
 	@sh tools/deps.sh

@@ -1,6 +1,7 @@
 /* main.c: p2p-ingest, loading partner CSV exports into the study database. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "db.h"
 #include "ingest.h"
@@ -89,8 +90,9 @@ static void print_summary(const char *path, const P2pIngestStats *s)
 }
 
 /* Files load in dependency order (codebook, focus groups, participants,
- * segments, encounters, referrals) whatever the command line says. */
-typedef struct { const char *path; const P2pKind *kind; int pos; } Input;
+ * segments, encounters, referrals) whatever the command line says. Each is
+ * opened once: the probe of its header and its rows read the same input. */
+typedef struct { P2pInput *in; const P2pKind *kind; int pos; } Input;
 
 static int by_kind(const void *a, const void *b)
 {
@@ -100,29 +102,45 @@ static int by_kind(const void *a, const void *b)
     return x->pos - y->pos;
 }
 
+/* Every input stays open from its probe to its ingest: let a run of
+ * thousands of files have a descriptor each. */
+static void raise_file_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static int ingest_all(P2pIngestContext *ctx, char **files, int n)
 {
     int worst = P2P_EXIT_OK, k = 0;
     Input *in = g_new0(Input, n);
+    raise_file_limit();
     for (int i = 0; i < n; i++) {
         GError *e = NULL;
-        const P2pKind *kind = p2p_ingest_probe(ctx, files[i], &e);
-        if (!kind)
+        P2pInput *input = p2p_input_open(files[i], &e);
+        const P2pKind *kind = input ? p2p_ingest_probe(ctx, input, &e) : NULL;
+        if (!kind) {
             worst = p2p_exit_worst(worst, fail(e));
-        else
-            in[k++] = (Input){files[i], kind, i};
+            p2p_input_free(input);   /* a FIFO's writer is let go at once */
+        } else {
+            in[k++] = (Input){input, kind, i};
+        }
     }
     qsort(in, (size_t)k, sizeof *in, by_kind);
-    for (int i = 0; i < k && worst < P2P_EXIT_DB; i++) {
+    for (int i = 0; i < k; i++) {
         P2pIngestStats stats;
         GError *e = NULL;
-        gboolean ok = p2p_ingest_file(ctx, in[i].path, &stats, &e);
+        gboolean ok = worst < P2P_EXIT_DB && p2p_ingest_file(ctx, in[i].in, &stats, &e);
         clear_bar(ctx->data);
         if (ok)
-            print_summary(in[i].path, &stats);
-        else
+            print_summary(p2p_input_name(in[i].in), &stats);
+        else if (e)
             worst = p2p_exit_worst(worst, fail(e));
         fflush(stdout);
+        p2p_input_free(in[i].in);
     }
     g_free(in);
     return worst;

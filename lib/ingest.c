@@ -1,10 +1,7 @@
 /* ingest.c: one file into the study database, in one transaction. */
 #include "ingest.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "db.h"
 #include "ingest_internal.h"
 #include "ingest_reader.h"
@@ -14,81 +11,6 @@
 
 /* Warnings of one kind named per file before the rest are only counted. */
 #define P2P_WARN_MAX 20
-
-/* ---- inputs ---------------------------------------------------------- */
-
-/* Standard input, pipes and other files that can be read only once are
- * spooled to an unlinked temporary file, so the header probe and the rows
- * each read the same bytes through their own handle (/proc/self/fd/N opens
- * a new offset). The spool holds raw client codes: unlinked at once, it
- * goes with the process however that ends. */
-static GHashTable *spools;   /* path as given -> "/proc/self/fd/N" */
-
-static char *spool(const char *path, FILE *in, GError **error)
-{
-    char *tmp = NULL;
-    int fd = g_file_open_tmp("p2p-ingest-XXXXXX", &tmp, NULL);
-    if (fd >= 0)
-        unlink(tmp);
-    g_free(tmp);
-    gboolean ok = fd >= 0;
-    char buf[65536];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = write(fd, buf, n) == (ssize_t)n;
-    if (!ok || ferror(in)) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: cannot read it into a "
-                    "temporary file: %s", path, g_strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!spools)
-        spools = g_hash_table_new(g_str_hash, g_str_equal);
-    char *proc = g_strdup_printf("/proc/self/fd/%d", fd);   /* fd kept open */
-    g_hash_table_insert(spools, g_strdup(path), proc);
-    return proc;
-}
-
-/* The path to read for a file as given: itself, or its spool. */
-static const char *readable_path(const char *path, GError **error)
-{
-    const char *sp = spools ? g_hash_table_lookup(spools, path) : NULL;
-    if (sp)
-        return sp;
-    if (strcmp(path, "-") == 0)
-        return spool(path, stdin, error);
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        FILE *in = fopen(path, "rb");
-        if (!in) {
-            g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: %s", path, g_strerror(errno));
-            return NULL;
-        }
-        const char *r = spool(path, in, error);
-        fclose(in);
-        return r;
-    }
-    return path;
-}
-
-static FILE *open_input(const char *path, gint64 *size, GError **error)
-{
-    const char *real = readable_path(path, error);
-    if (!real)
-        return NULL;
-    FILE *fp = fopen(real, "rb");
-    struct stat st;
-    if (!fp || fstat(fileno(fp), &st) != 0 || S_ISDIR(st.st_mode)) {
-        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: %s", path,
-                    fp ? "is a directory" : g_strerror(errno));
-        if (fp)
-            fclose(fp);
-        return NULL;
-    }
-    *size = st.st_size;
-    return fp;
-}
 
 void p2p_ingest_context_init(P2pIngestContext *ctx, sqlite3 *db, const P2pKey *key)
 {
@@ -145,19 +67,17 @@ static void prefix_file(GError **error, const char *path)
         g_prefix_error(error, "%s:", path);
 }
 
-const P2pKind *p2p_ingest_probe(const P2pIngestContext *ctx, const char *path,
+const P2pKind *p2p_ingest_probe(const P2pIngestContext *ctx, P2pInput *in,
                                 GError **error)
 {
-    gint64 size;
-    FILE *fp = open_input(path, &size, error);
-    if (!fp)
-        return NULL;
+    const char *path = p2p_input_name(in);
     Probe p = {.ctx = ctx};
     P2pCsvOptions opt = {.delimiter = ctx->map ? ctx->map->delimiter : ',',
                          .encoding = ctx->map ? ctx->map->encoding : NULL};
     GError *e = NULL;
-    p2p_csv_read(fp, &opt, probe_record, &p, NULL, &e);
-    fclose(fp);
+    if (!p2p_input_rewind(in, error))
+        return NULL;
+    p2p_csv_read(p2p_input_read, in, &opt, probe_record, &p, NULL, &e);
     const P2pKind *kind = p.hm.kind;
     if (e && !p.seen) {
         g_propagate_error(error, e);
@@ -692,11 +612,17 @@ static gboolean record_header(FileState *fs)
     return ok;
 }
 
+static gboolean source_row(FileState *fs, GError **error);
+
+/* The header names the kind; only then is the file's source_files row made. */
 static gboolean take_header(FileState *fs, const P2pCsvRecord *rec)
 {
     if (!p2p_header_map(fs->ctx, rec, &fs->hm, &fs->error))
         return FALSE;
     fs->header_done = TRUE;
+    fs->stats->kind = fs->hm.kind;
+    if (!source_row(fs, &fs->error))
+        return FALSE;
     if (fs->hm.unknown->len > 0) {
         GString *msg = g_string_new(NULL);
         g_string_append_printf(msg, "%s: warning: ignoring unknown column%s", fs->name,
@@ -785,18 +711,20 @@ static gboolean take_item(FileState *fs, P2pRowItem *it)
 }
 
 /* SHA-256 of a whole file, read before the ingest when a file of the same
- * size was loaded before (otherwise it cannot be a repeat). */
-static gboolean hash_file(const char *path, char hex[65], GError **error)
+ * size was loaded before (otherwise it cannot be a repeat); then back to
+ * its start for the rows. Only for a file that can be read twice. */
+static gboolean hash_input(P2pInput *in, char hex[65], GError **error)
 {
-    gint64 size;
-    FILE *fp = open_input(path, &size, error);
-    if (!fp)
-        return FALSE;
-    gboolean ok = p2p_sha256_stream(fp, hex);
-    fclose(fp);
-    if (!ok)
-        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: read error", path);
-    return ok;
+    P2pSha256 *h = p2p_sha256_new();
+    char *buf = g_malloc(65536);
+    gssize n;
+    while ((n = p2p_input_read(in, buf, 65536, error)) > 0)
+        p2p_sha256_update(h, buf, (size_t)n);
+    p2p_sha256_finish(h, hex);
+    g_free(buf);
+    if (n < 0)
+        g_prefix_error(error, "%s: ", p2p_input_name(in));
+    return n == 0 && p2p_input_rewind(in, error);
 }
 
 static gboolean query_exists(sqlite3 *db, const char *sql, const char *text,
@@ -820,8 +748,9 @@ static gboolean already_loaded(sqlite3 *db, const char *sha)
     return query_exists(db, "SELECT 1 FROM source_files WHERE sha256 = ?1", sha, 0);
 }
 
-static gboolean source_row(FileState *fs, const char *path, GError **error)
+static gboolean source_row(FileState *fs, GError **error)
 {
+    const char *path = fs->name;
     sqlite3_stmt *st = NULL;
     char *now = p2p_now_iso();
     const P2pIngestContext *ctx = fs->ctx;
@@ -892,12 +821,12 @@ static void file_state_clear(FileState *fs)
 
 /* Read the rows (inside the file's transaction): a reader thread parses
  * and validates while this one writes. */
-static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
+static gboolean read_rows(FileState *fs, P2pInput *in, GError **error)
 {
     const P2pIngestContext *ctx = fs->ctx;
     P2pCsvOptions opt = {.delimiter = ctx->map ? ctx->map->delimiter : ',',
                          .encoding = ctx->map ? ctx->map->encoding : NULL};
-    P2pRowReader *rr = p2p_row_reader_start(ctx, fp, &opt);
+    P2pRowReader *rr = p2p_row_reader_start(ctx, p2p_input_read, in, &opt);
     P2pRowItem *it;
     gint64 bytes = 0;
     while ((it = p2p_row_reader_next(rr, &bytes))) {
@@ -923,6 +852,10 @@ static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
         prefix_file(error, fs->name);
         return FALSE;
     }
+    if (!fs->header_done) {
+        g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%s: empty file (no header)", fs->name);
+        return FALSE;
+    }
     if (fs->mixed_scripts > P2P_WARN_MAX) {
         char *m = g_strdup_printf("%s: warning: %" G_GINT64_FORMAT " more client codes "
                                   "mix scripts (not listed)", fs->name,
@@ -930,7 +863,7 @@ static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
         diag(fs, P2P_DIAG_WARNING, m);
         g_free(m);
     }
-    if (fs->hm.kind && fs->hm.kind->id == P2P_KIND_FG_SEGMENTS) {
+    if (fs->hm.kind->id == P2P_KIND_FG_SEGMENTS) {
         GPtrArray *msgs = g_ptr_array_new_with_free_func(g_free);
         ok = p2p_segments_write(fs->segments, ctx->db, fs->file_id, fs->stats, msgs, error);
         for (guint i = 0; i < msgs->len; i++) {
@@ -944,13 +877,15 @@ static gboolean read_rows(FileState *fs, FILE *fp, GError **error)
 }
 
 /* Inside BEGIN IMMEDIATE: skip a repeat, else read and record the file. */
-static gboolean ingest_locked(FileState *fs, const char *path, GError **error)
+static gboolean ingest_locked(FileState *fs, P2pInput *in, GError **error)
 {
     const P2pIngestContext *ctx = fs->ctx;
     P2pIngestStats *stats = fs->stats;
-    if (!ctx->force && strcmp(path, "-") != 0
+    if (!p2p_input_rewind(in, error))
+        return FALSE;
+    if (!ctx->force && p2p_input_seekable(in)
         && query_exists(ctx->db, "SELECT 1 FROM source_files WHERE size = ?1", NULL, fs->size)) {
-        if (!hash_file(path, stats->sha256, error))
+        if (!hash_input(in, stats->sha256, error))
             return FALSE;
         if (already_loaded(ctx->db, stats->sha256)) {
             stats->already = TRUE;
@@ -958,46 +893,32 @@ static gboolean ingest_locked(FileState *fs, const char *path, GError **error)
         }
     }
     fs->any_erased = query_exists(ctx->db, "SELECT 1 FROM erased_clients LIMIT ?1", NULL, 1);
-    if (!source_row(fs, path, error))
-        return FALSE;
-    gint64 size;
-    FILE *fp = open_input(path, &size, error);
-    if (!fp)
-        return FALSE;
-    gboolean ok = read_rows(fs, fp, error);
-    fclose(fp);
-    if (!ok)
+    if (!read_rows(fs, in, error))
         return FALSE;
     if (!ctx->force && already_loaded(ctx->db, stats->sha256)) {
-        stats->already = TRUE;   /* standard input: known only now */
+        stats->already = TRUE;   /* a stream: known only now */
         return TRUE;
     }
     if (ctx->strict && stats->rejected > 0) {
         g_set_error(error, P2P_ERROR, P2P_EXIT_REJECTED,
                     "%s: %" G_GINT64_FORMAT " row%s rejected; with --strict nothing "
-                    "of the file was loaded", path, stats->rejected,
+                    "of the file was loaded", fs->name, stats->rejected,
                     stats->rejected == 1 ? "" : "s");
         return FALSE;
     }
     return source_counts(fs, error) && p2p_db_bump_data_version(ctx->db, error);
 }
 
-gboolean p2p_ingest_file(const P2pIngestContext *ctx, const char *path,
+gboolean p2p_ingest_file(const P2pIngestContext *ctx, P2pInput *in,
                          P2pIngestStats *stats, GError **error)
 {
     memset(stats, 0, sizeof *stats);
-    stats->kind = p2p_ingest_probe(ctx, path, error);
-    if (!stats->kind)
-        return FALSE;
     FileState fs;
-    file_state_init(&fs, ctx, path, stats);
-    FILE *fp = open_input(path, &fs.size, error);
-    gboolean ok = fp != NULL;
-    if (fp)
-        fclose(fp);
-    ok = ok && p2p_db_exec(ctx->db, "BEGIN IMMEDIATE", error);
+    file_state_init(&fs, ctx, p2p_input_name(in), stats);
+    fs.size = p2p_input_size(in);
+    gboolean ok = p2p_db_exec(ctx->db, "BEGIN IMMEDIATE", error);
     if (ok) {
-        ok = ingest_locked(&fs, path, error);
+        ok = ingest_locked(&fs, in, error);
         /* A repeat changes nothing: roll back its (empty) work too. */
         const char *end = ok && !stats->already ? "COMMIT" : "ROLLBACK";
         finalize_all(&fs);
@@ -1012,7 +933,7 @@ gboolean p2p_ingest_file(const P2pIngestContext *ctx, const char *path,
     if (!ok && error && *error && (*error)->domain == P2P_DISK_FULL) {
         g_clear_error(error);
         g_set_error(error, P2P_DISK_FULL, P2P_EXIT_DB,
-                    "%s: disk full: nothing of it was loaded", path);
+                    "%s: disk full: nothing of it was loaded", fs.name);
     }
     file_state_clear(&fs);
     return ok;

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include "input.h"
 #include "keyhash.h"
 #include "kinds.h"
 #include "mapping.h"
@@ -51,17 +52,19 @@ void p2p_ingest_context_init(P2pIngestContext *ctx, sqlite3 *db,
 /* Start an ingest run (ingest_runs row). out run_id. */
 gboolean p2p_ingest_run_begin(sqlite3 *db, gint64 *run_id, GError **error);
 
-/* Read the header of path and say which kind it is.
+/* Read the header of in (from its start) and say which kind it is.
  * Returns NULL with error P2P_EXIT_FILE "FILE:LINE: reason" when the file is
- * empty, unreadable, has a duplicated or missing column, or matches no kind. */
-const P2pKind *p2p_ingest_probe(const P2pIngestContext *ctx, const char *path,
+ * empty, unreadable, has a duplicated or missing column, or matches no kind.
+ * A stream keeps the bytes it read, for p2p_ingest_file (input.h). */
+const P2pKind *p2p_ingest_probe(const P2pIngestContext *ctx, P2pInput *in,
                                 GError **error);
 
-/* Ingest path (name is what messages call it) in one transaction.
- * out stats. Returns FALSE with error: P2P_EXIT_FILE (refused/unreadable:
+/* Ingest in (from its start; probed or not) in one transaction; messages
+ * name it as p2p_input_name says. out stats (stats->kind: as its header
+ * reads). Returns FALSE with error: P2P_EXIT_FILE (refused/unreadable:
  * nothing loaded), P2P_EXIT_REJECTED (--strict and rows rejected: nothing
  * loaded), P2P_EXIT_DB. Rejected rows without --strict are not an error. */
-gboolean p2p_ingest_file(const P2pIngestContext *ctx, const char *path,
+gboolean p2p_ingest_file(const P2pIngestContext *ctx, P2pInput *in,
                          P2pIngestStats *stats, GError **error);
 
 /* Erase every record of a client (GDPR Art. 17) in country; the code's keyed

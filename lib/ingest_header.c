@@ -120,6 +120,16 @@ static gboolean no_kind(const P2pCsvRecord *hdr, GError **error)
 gboolean p2p_header_map(const P2pIngestContext *ctx, const P2pCsvRecord *hdr,
                         P2pHeaderMap *out, GError **error)
 {
+    /* A slip in the header cannot be rejected alone: every row needs it. */
+    if (hdr->damage) {
+        if (hdr->damaged_field >= 0)
+            g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%ld: header column %d: %s",
+                        hdr->line, hdr->damaged_field + 1, hdr->damage);
+        else
+            g_set_error(error, P2P_ERROR, P2P_EXIT_FILE, "%ld: header: %s", hdr->line,
+                        hdr->damage);
+        return FALSE;
+    }
     if (!check_duplicates(hdr, hdr->line, error))
         return FALSE;
     int best = -1, best_score = 0;

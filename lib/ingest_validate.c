@@ -429,6 +429,17 @@ gboolean p2p_row_validate(const P2pIngestContext *ctx, const P2pHeaderMap *hm,
     row->country = NULL;
     row->warnings = 0;
     p2p_reasons_reset(why);
+    /* A quoting slip or a record over its limits (csvsource.h): the fields
+     * cannot be trusted, so the row is rejected on that alone. */
+    if (rec->damage) {
+        int f = rec->damaged_field;
+        int col = f >= 0 && (size_t)f < hm->nfile ? hm->to_canon[f] : -1;
+        g_string_append(why->text, rec->damage);
+        if (col < 0 && f >= 0)
+            g_string_append_printf(why->text, " (field %d)", f + 1);
+        p2p_reasons_add(why, col, rec->damage_code ? rec->damage_code : "quote_slip");
+        return FALSE;
+    }
     if (rec->nfields != hm->nfile) {
         p2p_reasons_addf(why, -1, "field_count", "row has %zu field%s, header has %zu",
                          rec->nfields, rec->nfields == 1 ? "" : "s", hm->nfile);

@@ -110,6 +110,28 @@ ingest --db limit.db limit.csv >/dev/null 2>limit.err
 t_eq "a field of exactly 65536 bytes loads, one of 65537 is too long" \
     "limit.csv:3: column 'site': field longer than 65536 bytes|E1|65536" \
     "$(cat limit.err)|$(DB=limit.db q "SELECT encounter_id, length(site) FROM encounters")"
+# Quoting slips: the record alone is rejected, the next rows keep their
+# own values, and no client code lands raw in any column.
+t_eq "a slip never merges rows: each row keeps its site and its line" \
+    "E2|Porto Norte|3 E3|Faro|4" \
+    "$(DB=slip-issue-example.db q "SELECT encounter_id, site, line FROM encounters ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+t_eq "... the rejected row's site is read as Python reads it" "E1,2020-01-10,PT,Lisboa ,street,W1,peer," \
+    "$(DB=slip-issue-example.db q "SELECT raw FROM rejects" | cut -c1-40)"
+t_eq "a quote left open: the rows after its line load, a quoted line break too" \
+    "E1|Lisboa E3|Faro E4|Porto\\nNorte" \
+    "$(DB=slip-quote-left-open.db q "SELECT encounter_id, replace(site, char(10), '\\n') FROM encounters ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+found=
+for c in AAAA1980 BBBB1990 CCCC1970 DDDD1960; do
+    for d in slip-*.db; do
+        grep -aq "$c" "$d" && found="$found $d:$c"
+        sqlite3 "$d" .dump | grep -q "$c" && found="$found $d:$c(dump)"
+    done
+done
+t_eq "no raw client code in any slip case's database" "" "$found"
+t_eq "a BOM starting a data row is not part of its id" "E1 E2" \
+    "$(DB=bom-data-row.db q "SELECT encounter_id FROM encounters ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+t_eq "a UTF-16 file read through 'encoding = UTF-16'" "E1|2" \
+    "$(DB=encoding-utf16-mapped.db q "SELECT encounter_id, line FROM encounters")"
 t_eq "EL and ' el ' stored as GR" "GR|GR" \
     "$(DB=country-el.db q "SELECT group_concat(country, '|') FROM encounters")"
 t_eq "BOM and CRLF: header read, quoted CRLF kept inside the field" \

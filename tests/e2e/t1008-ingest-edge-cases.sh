@@ -3,7 +3,8 @@
 # a row whose fields are out of line, recodes on any column, NFC ids in
 # duplicate checks, two columns read as one, latin1 as windows-1252, Unicode
 # spaces around codes, strict dates, lists as sets, one-line diagnostics,
-# CR-only line ends, pipes, and erasure on a database that does not exist.
+# CR-only line ends, pipes, an input opened once, and erasure on a database
+# that does not exist.
 . "$(dirname "$0")/lib.sh"
 H=encounter_id,date,country,site,setting,worker_id,worker_type,client_code,sex
 
@@ -76,6 +77,16 @@ t_eq "... says what that kind lacks" "p2p-ingest: tr.csv:1: missing required col
 printf '[file]\ndate_format = %%d/%%m\n' >df.ini
 t_exit 2 "a date format without a year" ingest --db tr.db --map df.ini tr.csv
 t_eq "... is a mapping error" "p2p-ingest: df.ini:2: date_format needs a year, a month and a day, not '%d/%m'" "$(cat t_err)"
+
+# Each input is opened once, from its header probe to its rows: a file
+# removed after the probe (here by the writer of a FIFO probed after it)
+# still loads, from the bytes it was probed with.
+printf 'encounter_id,date,country,worker_id,worker_type\nO1,2020-01-10,PT,W1,peer\n' >once.csv
+mkfifo once.fifo
+{ echo encounter_id,date,country,worker_id,worker_type; rm once.csv; echo O2,2020-01-10,PT,W1,peer; } >once.fifo &
+t_ok "a file removed after its probe, then a FIFO" ingest --db once.db once.csv once.fifo
+wait
+t_eq "... both load" "O1|2 O2|2" "$(DB=once.db q 'SELECT encounter_id, line FROM encounters ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
 
 t_exit 6 "erasing in a database that does not exist" ingest --db typo.db --erase-client ABC --country PT
 t_eq "... creates neither database nor key" "" "$(ls typo.db typo.db.key 2>/dev/null)"

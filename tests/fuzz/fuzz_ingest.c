@@ -59,11 +59,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     P2pIngestContext ctx;
     p2p_ingest_context_init(&ctx, db, key);
     P2pIngestStats stats;
+    P2pInput *in = p2p_input_open(input_path, &e);
+    if (!in)
+        abort();
     if (p2p_ingest_run_begin(db, &ctx.run_id, &e) &&
-        !p2p_ingest_file(&ctx, input_path, &stats, &e)) {
+        !p2p_ingest_file(&ctx, in, &stats, &e)) {
         if (e->code == P2P_EXIT_DB)
             abort();   /* input may be refused, never break the database */
     }
+    p2p_input_free(in);
     g_clear_error(&e);
     p2p_key_free(key);
     sqlite3_close(db);

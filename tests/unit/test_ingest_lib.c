@@ -97,28 +97,182 @@ static gboolean collect(const P2pCsvRecord *rec, void *data)
         g_string_append(s, i ? "|" : "");
         g_string_append_len(s, rec->field[i], (gssize)rec->len[i]);
     }
+    if (rec->damage)
+        g_string_append_printf(s, " !%d %s", rec->damaged_field, rec->damage);
     g_ptr_array_add(g->lines, g_string_free(s, FALSE));
     return TRUE;
 }
 
-static char *read_all(const char *text, size_t len, const char *enc, char delim,
-                      GError **error)
+/* Text given to the reader a few bytes at a time, so records, quotes,
+ * line breaks and BOMs fall across reads. */
+typedef struct { const char *s; size_t len, at, step; } Mem;
+
+static gssize mem_read(void *src, char *buf, size_t size, GError **error)
 {
-    FILE *fp = fmemopen((void *)text, len, "rb");
+    Mem *m = src;
+    size_t n = MIN(MIN(size, m->step), m->len - m->at);
+    memcpy(buf, m->s + m->at, n);
+    m->at += n;
+    return (gssize)n;
+}
+
+static char *read_all_step(const char *text, size_t len, const char *enc, char delim,
+                           size_t step, GError **error)
+{
+    Mem m = {text, len, 0, step};
     Got g = {g_ptr_array_new_with_free_func(g_free)};
     P2pCsvOptions opt = {.delimiter = delim, .encoding = enc};
     char sha[65] = "", want[65];
-    gboolean okk = p2p_csv_read(fp, &opt, collect, &g, sha, error);
+    gboolean okk = p2p_csv_read(mem_read, &m, &opt, collect, &g, sha, error);
     P2pSha256 *h = p2p_sha256_new();
     p2p_sha256_update(h, text, len);
     p2p_sha256_finish(h, want);
-    if (okk)
+    if (okk && step > len)
         is_str(sha, want, "the read's SHA-256 is that of the bytes read");
-    fclose(fp);
     g_ptr_array_add(g.lines, NULL);
     char *joined = okk ? g_strjoinv("/", (char **)g.lines->pdata) : NULL;
     g_ptr_array_free(g.lines, TRUE);
     return joined;
+}
+
+/* Read whole, then one byte, two and three bytes at a time: each must give
+ * the same records. */
+static char *read_all(const char *text, size_t len, const char *enc, char delim,
+                      GError **error)
+{
+    char *whole = read_all_step(text, len, enc, delim, (size_t)-1, error);
+    for (size_t step = 1; step <= 3; step++) {
+        char *part = read_all_step(text, len, enc, delim, step, NULL);
+        if (g_strcmp0(whole, part) != 0)
+            ok(0, "read %zu byte(s) at a time: %s, not %s", step, part, whole);
+        g_free(part);
+    }
+    return whole;
+}
+
+/* Quoting slips stay in their record, read as Python's csv module reads
+ * them; a quote left open is the record's first line alone. */
+static void test_csv_slips(void)
+{
+    static const struct { const char *in, *want, *what; } cases[] = {
+        {"a,b,c\n1,\"Lisboa\" ,x\n2,\"Porto\",y\n",
+         "1:a|b|c/2:1|Lisboa |x !1 text after closing quote/3:2|Porto|y",
+         "a space after a closing quote damages that record only"},
+        {"a,b,c\n1,\"Lis\"boa\"x,y\n2,p,q\n",
+         "1:a|b|c/2:1|Lisboa\"x|y !1 text after closing quote/3:2|p|q",
+         "text after a closing quote: the field goes on unquoted, later quotes literal"},
+        {"a,b,c\n1, \"Lisboa, Centro\",y\n2,p,q\n",
+         "1:a|b|c/2:1| \"Lisboa| Centro\"|y !1 space before opening quote/3:2|p|q",
+         "a space before an opening quote: read literally, damaged"},
+        {"a,b\n5\" screen,x\"y\"\n",
+         "1:a|b/2:5\" screen|x\"y\"",
+         "a quote inside an unquoted field is a character"},
+        {"a,b,c\n1,\"Lisboa,x,y\n2,\"Porto\",z\n3,p,q\n",
+         "1:a|b|c/2:1|\"Lisboa|x|y !1 quoted field runs on to line 3, where text follows its closing quote"
+         "/3:2|Porto|z/4:3|p|q",
+         "a forgotten closing quote: its line alone, split at commas; the next rows read again"},
+        {"a,b,c\r\n1,\"Lisboa,x,y\r\n2,z\",w,v\r\n3,p,q\r\n",
+         "1:a|b|c/2:1|\"Lisboa|x|y !1 quoted field runs on to line 3 and the row would have 4 fields, not 3"
+         "/3:2|z\"|w|v/4:3|p|q",
+         "a quote left open that closes at a field's end: the count tells, CRLF"},
+        {"a,b\n\"x\ny\",1\n\"u\nv\" ,2\n3,4\n",
+         "1:a|b/2:x\ny|1/4:\"u !0 quoted field runs on to line 5, where text follows its closing quote"
+         "/5:v\" |2/6:3|4",
+         "a multi-line field loads; a slip after one is its first line, then the rest"},
+        {"a,b\n1,\"x\ny\" \"z\"\n2,3\n",
+         "1:a|b/2:1|\"x !1 quoted field runs on to line 3, where text follows its closing quote"
+         "/3:y\" \"z\"/4:2|3",
+         "text after a quote that closes a run-on field"},
+        {"a,b\n1,2\n\xEF\xBB\xBF" "3,4\n\xEF\xBB\xBF\n5,6",
+         "1:a|b/2:1|2/3:3|4/5:5|6",
+         "a BOM at the start of a data row (files joined) is removed"},
+        {"a,b\n1,\"x\" \n2,3\n",
+         "1:a|b/2:1|x  !1 text after closing quote/3:2|3",
+         "a space after the last closing quote of a line"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *got = read_all(cases[i].in, strlen(cases[i].in), NULL, ',', NULL);
+        is_str(got, cases[i].want, cases[i].what);
+        g_free(got);
+    }
+    GError *e = NULL;
+    const char t[] = "a,b\n1,2\n3,\"x\ny,\"z\n";
+    char *got = read_all(t, sizeof t - 1, NULL, ',', &e);
+    ok(got == NULL && e && strcmp(e->message, "4: unterminated quoted field") == 0,
+       "a quote open at the end of the file refuses it, naming the field's line (%s)",
+       e ? e->message : "no error");
+    g_clear_error(&e);
+    g_free(got);
+}
+
+/* The limits: a long field kept as a prefix, a wide or long row damaged, a
+ * header over its limits, a UTF-16 file read as UTF-8. */
+static void test_csv_limits(void)
+{
+    GString *t = g_string_new("a,b\n1,");
+    for (int i = 0; i < 200000; i++)
+        g_string_append_c(t, 'x');
+    g_string_append(t, "\n\"");
+    for (int i = 0; i < 200000; i++)
+        g_string_append(t, i % 1000 ? "q" : "\"\"\n");
+    g_string_append(t, "\",2\n3,4\n");
+    char *got = read_all(t->str, t->len, NULL, ',', NULL);
+    char **recs = got ? g_strsplit(got, "/", -1) : NULL;
+    ok(recs && g_strv_length(recs) == 4, "long fields between rows: 4 records");
+    ok(recs && strlen(recs[1]) == 4 + P2P_CSV_FIELD_KEEP, "an unquoted field of 200000 bytes keeps %d",
+       P2P_CSV_FIELD_KEEP);
+    ok(recs && g_str_has_prefix(recs[2], "3:\"\nqq") && g_str_has_suffix(recs[2], "q|2")
+       && strlen(recs[2]) == 4 + P2P_CSV_FIELD_KEEP,
+       "a quoted one with quotes and line breaks too, kept the same");
+    ok(recs && strcmp(recs[3], "204:3|4") == 0, "the row after them: %s", recs ? recs[3] : "");
+    g_strfreev(recs);
+    g_free(got);
+
+    g_string_assign(t, "a\n");
+    for (int i = 0; i < P2P_CSV_MAX_FIELDS + 10; i++)
+        g_string_append_c(t, ',');
+    g_string_append(t, "\nb\n");
+    got = read_all(t->str, t->len, NULL, ',', NULL);
+    ok(got && strstr(got, " !-1 row has more than 4096 fields/3:b"), "a row of 4106 fields is damaged");
+    g_free(got);
+
+    GError *e = NULL;
+    g_string_assign(t, "");
+    for (int i = 0; i < 10000; i++)
+        g_string_append(t, "c,");
+    got = read_all(t->str, t->len, NULL, ',', &e);
+    ok(!got && e && strcmp(e->message, "1: header has more than 4096 columns") == 0,
+       "a header of 10000 columns: %s", e ? e->message : "no error");
+    g_clear_error(&e);
+
+    g_string_assign(t, "");
+    g_string_set_size(t, 2 * P2P_CSV_HEADER_MAX);
+    memset(t->str, 0, t->len);
+    got = read_all(t->str, t->len, NULL, ',', &e);
+    ok(!got && e && strcmp(e->message, "1: header longer than 1 MiB (is this a CSV file?)") == 0,
+       "2 MiB of NUL bytes: %s", e ? e->message : "no error");
+    g_clear_error(&e);
+
+    static const struct { const char *bytes; size_t len; const char *want; } wide[] = {
+        {"\xFF\xFE" "a\0,\0b\0", 8, "1: this file is UTF-16 (little-endian); add 'encoding = UTF-16' "
+         "to the [file] section of a mapping (--map)"},
+        {"\xFE\xFF\0a\0,\0b", 8, "1: this file is UTF-16 (big-endian); add 'encoding = UTF-16' "
+         "to the [file] section of a mapping (--map)"},
+        {"\xFF\xFE\0\0" "a\0\0\0", 8, "1: this file is UTF-32 (little-endian); add 'encoding = UTF-32' "
+         "to the [file] section of a mapping (--map)"},
+        {"a\0,\0b\0c\0", 8, "1: this file is UTF-16 without a byte-order mark; add 'encoding = "
+         "UTF-16LE' to the [file] section of a mapping (--map)"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(wide); i++) {
+        Mem m = {wide[i].bytes, wide[i].len, 0, (size_t)-1};
+        P2pCsvOptions opt = {.delimiter = ','};
+        Got g = {g_ptr_array_new_with_free_func(g_free)};
+        ok(!p2p_csv_read(mem_read, &m, &opt, collect, &g, NULL, &e) && e
+           && strcmp(e->message, wide[i].want) == 0, "wide %zu: %s", i, e ? e->message : "no error");
+        g_clear_error(&e);
+        g_ptr_array_free(g.lines, TRUE);
+    }
+    g_string_free(t, TRUE);
 }
 
 static void test_csv(void)
@@ -150,6 +304,9 @@ static void test_csv(void)
     got = read_all(t4, sizeof t4 - 1, NULL, ',', NULL);
     is_str(got, "1:a/2:x\"y|", "escaped quote, trailing empty field");
     g_free(got);
+
+    test_csv_slips();
+    test_csv_limits();
 
     GString *f = g_string_new(NULL);
     p2p_csv_append_field(f, "a,\"b\"", 5);
